@@ -1,0 +1,3 @@
+module github.com/workerpool/workerpool
+
+go 1.26.0
