@@ -178,7 +178,10 @@ func (p *Pool[T]) finishStop() {
 	}
 	close(p.superStop)
 	<-p.superDone
-	for _, stop := range p.stopHooks {
+	p.mu.Lock()
+	stops := p.stopHooks
+	p.mu.Unlock()
+	for _, stop := range stops {
 		stop()
 	}
 	p.cancelRun(ErrClosed) // release runCtx; no job is left to see it

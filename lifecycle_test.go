@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/workerpool/workerpool"
 )
@@ -259,5 +260,24 @@ func TestShutdownRejectsNilContext(t *testing.T) {
 	var nilCtx context.Context
 	if _, err := p.Shutdown(nilCtx); !errors.Is(err, workerpool.ErrInvalidArgument) {
 		t.Fatalf("Shutdown(nil) = %v; want ErrInvalidArgument", err)
+	}
+}
+
+func TestNewWithACanceledParentStopsAtOnce(t *testing.T) {
+	t.Parallel()
+	// A parent canceled before New stops the pool while New is still
+	// setting it up: that must be clean (run with -race).
+	for range 200 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		p, err := workerpool.New(noop, workerpool.WithContext(ctx), workerpool.WithJobTimeout(time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-p.Done()
+		if err := p.Submit(context.Background(), 1); !errors.Is(err, workerpool.ErrClosed) {
+			t.Fatalf("Submit to a pool whose parent was canceled = %v; want ErrClosed", err)
+		}
+		requireBalanced(t, p.Stats())
 	}
 }

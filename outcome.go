@@ -64,8 +64,8 @@ type Result[T any] struct {
 	// Attempts is how many times the handler ran: 0 for a job that never
 	// started (Dropped, or Canceled before it started), 1 without retries.
 	Attempts int
-	// Errors holds the error of each attempt, first to last, for a job that
-	// ran more than once ([WithRetry]); nil otherwise. Err is the last.
+	// Errors holds the error of each failed attempt, first to last, for a
+	// job that ran more than once ([WithRetry]); nil otherwise.
 	Errors []error
 	// Wait is the time from acceptance to the start of the (last) attempt,
 	// or to the moment it was handed back or canceled unstarted.

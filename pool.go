@@ -149,18 +149,21 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 	}
 	p.mu.Lock()
 	for range p.target {
-		p.startWorkerLocked()
+		p.startWorkerLocked(nil)
 	}
 	p.mu.Unlock()
 	// Stopped by finishStop once every worker has exited.
 	go p.supervise()
-	// Runs hardStop on its own goroutine if the parent is canceled; stopped
-	// (never run) once the pool has stopped.
-	p.stopHooks = append(p.stopHooks, context.AfterFunc(cfg.parent, p.hardStop))
+	// Jobs with a timeout have contexts of their own: cancelTimedJobs
+	// cancels them when the pool is canceled. hardStop runs on its own
+	// goroutine if the parent is canceled, perhaps at once. finishStop stops
+	// both (and neither runs after it).
+	p.mu.Lock()
 	if cfg.jobTimeout > 0 {
-		// Jobs with a timeout have contexts of their own: cancel them too.
 		p.stopHooks = append(p.stopHooks, context.AfterFunc(p.runCtx, p.cancelTimedJobs))
 	}
+	p.stopHooks = append(p.stopHooks, context.AfterFunc(cfg.parent, p.hardStop))
+	p.mu.Unlock()
 	return p, nil
 }
 

@@ -3,6 +3,7 @@ package workerpool_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,7 +21,8 @@ func recv[T any](t *testing.T, ch <-chan T, what string) T {
 	case v := <-ch:
 		return v
 	case <-time.After(waitTimeout):
-		t.Fatalf("timed out waiting for %s", what)
+		buf := make([]byte, 1<<20)
+		t.Fatalf("timed out waiting for %s; goroutines:\n%s", what, buf[:runtime.Stack(buf, true)])
 		panic("unreachable")
 	}
 }

@@ -39,7 +39,7 @@ func (p *Pool[T]) resizeLocked(n int) {
 			p.ctl.And(^ctlShrink)
 		}
 		for range n - effective - keep {
-			p.startWorkerLocked()
+			p.startWorkerLocked(nil)
 		}
 	case n < effective:
 		p.exits += effective - n

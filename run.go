@@ -99,8 +99,11 @@ func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) (again b
 // emit reports a started job's final outcome to the hooks.
 func (p *Pool[T]) emit(cur *running[T], o Outcome, err error) {
 	var errs []error
-	if cur.env.retry != nil {
-		errs = appendErr(cur.env.retry, err)
+	if r := cur.env.retry; r != nil {
+		errs = r.errs
+		if err != nil {
+			errs = appendErr(r, err)
+		}
 	}
 	it := item[T]{res: Result[T]{
 		Job: cur.env.job, Outcome: o, Err: err, Attempts: cur.attempt, Errors: errs,

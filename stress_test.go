@@ -11,11 +11,12 @@ import (
 	"github.com/workerpool/workerpool"
 )
 
-// TestStressStopWhileSubmitting hammers Submit and TrySubmit from many
-// goroutines while the pool is stopped in each of its ways at a random
-// moment, and checks that nothing is lost or doubled: every accepted job
-// has exactly one result, ran at most once, and was handed back only if it
-// never ran.
+// TestStressStopWhileSubmitting hammers Submit, TrySubmit and Resize from
+// many goroutines while the pool is stopped in each of its ways at a
+// random moment, with and without retries and job timeouts, and checks
+// that nothing is lost or doubled: every accepted job has exactly one
+// result; without retries it ran at most once, and was handed back only if
+// it never ran.
 func TestStressStopWhileSubmitting(t *testing.T) {
 	t.Parallel()
 	rounds := 40
@@ -30,16 +31,45 @@ func TestStressStopWhileSubmitting(t *testing.T) {
 	}
 }
 
+type stressConfig struct {
+	stopKind         int // 0 Close, 1 Shutdown out of time, 2 Shutdown in time, 3 parent canceled
+	retry, timeout   bool
+	workers, queue   int
+	producers, each  int
+	stopAfterSubmits int
+}
+
 func stressRound(t *testing.T, round int, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	const producers, perProducer = 8, 200
-	stopKind := rng.IntN(4)
+	cfg := stressConfig{
+		stopKind: rng.IntN(4), retry: rng.IntN(2) == 0, timeout: rng.IntN(2) == 0,
+		workers: 1 + rng.IntN(8), queue: rng.IntN(32), producers: 8, each: 200,
+	}
+	cfg.stopAfterSubmits = rng.IntN(cfg.producers * cfg.each / 4)
 	parent, cancelParent := context.WithCancel(context.Background())
 	defer cancelParent()
 
 	var mu sync.Mutex
 	ranCount := map[int]int{}
 	resultCount := map[int]int{}
+	opts := []workerpool.Option{
+		workerpool.WithWorkers(cfg.workers),
+		workerpool.WithQueueSize(cfg.queue),
+		workerpool.WithContext(parent),
+		workerpool.WithResultHook(func(r workerpool.Result[int]) {
+			mu.Lock()
+			resultCount[r.Job]++
+			mu.Unlock()
+		}),
+	}
+	if cfg.retry {
+		opts = append(opts, workerpool.WithRetry(workerpool.RetryPolicy{
+			MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 3 * time.Millisecond,
+		}))
+	}
+	if cfg.timeout {
+		opts = append(opts, workerpool.WithJobTimeout(5*time.Millisecond))
+	}
 	p, err := workerpool.New(func(ctx context.Context, j int) error {
 		mu.Lock()
 		ranCount[j]++
@@ -50,36 +80,37 @@ func stressRound(t *testing.T, round int, seed uint64) {
 		case 1:
 			panic("panicked")
 		case 2:
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if j%200 == 2 && cfg.timeout {
+				<-ctx.Done() // runs into its timeout
 			}
+			return ctx.Err()
 		}
 		return nil
-	},
-		workerpool.WithWorkers(1+rng.IntN(8)),
-		workerpool.WithQueueSize(rng.IntN(32)),
-		workerpool.WithContext(parent),
-		workerpool.WithResultHook(func(r workerpool.Result[int]) {
-			mu.Lock()
-			resultCount[r.Job]++
-			mu.Unlock()
-		}))
+	}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	accepted := make([][]int, producers)
-	progress := make(chan struct{}, producers*perProducer)
+	accepted := make([][]int, cfg.producers)
+	progress := make(chan struct{}, cfg.producers*cfg.each)
 	var wg sync.WaitGroup
-	for i := range producers {
+	for i := range cfg.producers {
 		wg.Go(func() {
-			for k := range perProducer {
-				j := i*perProducer + k
+			for k := range cfg.each {
+				j := i*cfg.each + k
 				var err error
-				if k%2 == 0 {
+				switch k % 3 {
+				case 0:
 					err = p.Submit(context.Background(), j)
-				} else {
+				case 1:
 					err = p.TrySubmit(j)
+				case 2:
+					err = p.Submit(context.Background(), j)
+					if k%30 == 2 {
+						if rerr := p.Resize(1 + (i+k)%6); rerr != nil && !errors.Is(rerr, workerpool.ErrClosed) {
+							t.Errorf("Resize = %v", rerr)
+						}
+					}
 				}
 				switch {
 				case err == nil:
@@ -96,30 +127,27 @@ func stressRound(t *testing.T, round int, seed uint64) {
 		})
 	}
 
-	// Stop somewhere in the middle of the submissions.
-	for range rng.IntN(producers * perProducer / 4) {
+	for range cfg.stopAfterSubmits { // stop in the middle of the submissions
 		recv(t, progress, "producers to make progress")
 	}
 	var unstarted []int
-	switch stopKind {
+	switch cfg.stopKind {
 	case 0:
 		err = p.Close()
 	case 1:
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		unstarted, err = p.Shutdown(ctx)
-		if !errors.Is(err, context.Canceled) && err != nil {
-			t.Fatalf("round %d: Shutdown = %v", round, err)
+		if errors.Is(err, context.Canceled) {
+			err = nil
 		}
-		err = nil
 	case 2:
 		unstarted, err = p.Shutdown(context.Background())
 	case 3:
 		cancelParent()
-		<-p.Done()
 	}
 	if err != nil {
-		t.Fatalf("round %d: stop %d: %v", round, stopKind, err)
+		t.Fatalf("round %d %+v: stop: %v", round, cfg, err)
 	}
 	wg.Wait()
 	<-p.Done()
@@ -128,8 +156,8 @@ func stressRound(t *testing.T, round int, seed uint64) {
 	requireBalanced(t, s)
 	handedBack := map[int]bool{}
 	for _, j := range unstarted {
-		if handedBack[j] && j >= 0 {
-			t.Fatalf("round %d: job %d handed back twice", round, j)
+		if handedBack[j] {
+			t.Fatalf("round %d %+v: job %d handed back twice", round, cfg, j)
 		}
 		handedBack[j] = true
 	}
@@ -140,20 +168,20 @@ func stressRound(t *testing.T, round int, seed uint64) {
 		for _, j := range js {
 			total++
 			if resultCount[j] != 1 {
-				t.Fatalf("round %d (stop %d): accepted job %d has %d results; want 1", round, stopKind, j, resultCount[j])
+				t.Fatalf("round %d %+v: accepted job %d has %d results; want 1", round, cfg, j, resultCount[j])
 			}
-			if ranCount[j] > 1 || (ranCount[j] == 1 && handedBack[j]) {
-				t.Fatalf("round %d: job %d ran %d times, handed back %v", round, j, ranCount[j], handedBack[j])
+			if !cfg.retry && (ranCount[j] > 1 || (ranCount[j] == 1 && handedBack[j])) {
+				t.Fatalf("round %d %+v: job %d ran %d times, handed back %v", round, cfg, j, ranCount[j], handedBack[j])
+			}
+			if ranCount[j] > 3 {
+				t.Fatalf("round %d %+v: job %d ran %d times; at most 3 attempts", round, cfg, j, ranCount[j])
 			}
 		}
 	}
-	if round == 0 {
-		t.Logf("round 0: stop %d, %d jobs accepted by producers, %+v", stopKind, total, s)
-	}
-	if s.Submitted < uint64(total) {
-		t.Fatalf("round %d: Stats().Submitted = %d < %d jobs accepted by Submit", round, s.Submitted, total)
+	if s.Submitted != uint64(total) {
+		t.Fatalf("round %d %+v: Stats().Submitted = %d; producers had %d jobs accepted", round, cfg, s.Submitted, total)
 	}
 	if s.Dropped != uint64(len(unstarted)) {
-		t.Fatalf("round %d: Stats().Dropped = %d; Shutdown handed back %d", round, s.Dropped, len(unstarted))
+		t.Fatalf("round %d %+v: Stats().Dropped = %d; Shutdown handed back %d", round, cfg, s.Dropped, len(unstarted))
 	}
 }

@@ -115,7 +115,7 @@ func (p *Pool[T]) checkDeadlineLocked(w *worker, now time.Time) (s StuckJob[T], 
 	j.replaced, s.Abandoned = true, true
 	remove(&p.workers, w)
 	p.abandoned = append(p.abandoned, w)
-	p.startWorkerLocked()
+	p.startWorkerLocked(nil)
 	p.recordLocked(HealthEvent{Time: now, Kind: EventReplaced, Worker: p.nextID})
 	p.wg.Done() // the pool no longer waits for the abandoned goroutine
 	return s, w.gid, true

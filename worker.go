@@ -25,6 +25,8 @@ type worker struct {
 	pubEpoch uint64    // epoch of the last publish; owned by the worker's goroutine
 	pubState uint64    // state of the last publish; owned by the worker's goroutine
 	pub      published
+	carry    any  // *envelope[T]: a retry to run next, left by a panic; owned by the worker's goroutine
+	retired  bool // taken off the live workers already (control); owned by the worker's goroutine
 
 	// The job with a timeout it is running (jobctx.go), shared with the
 	// supervisor and with the canceling of the pool; guarded by mu.
@@ -75,10 +77,11 @@ func (w *worker) publish(epoch, state uint64) {
 	pub.state.Store(epoch<<2 | state)
 }
 
-// startWorkerLocked starts one more worker. p.mu must be held.
-func (p *Pool[T]) startWorkerLocked() {
+// startWorkerLocked starts one more worker; carry is a retry it runs first
+// (or nil). p.mu must be held.
+func (p *Pool[T]) startWorkerLocked(carry any) {
 	p.nextID++
-	w := &worker{id: p.nextID, since: time.Now()}
+	w := &worker{id: p.nextID, since: time.Now(), carry: carry}
 	w.publish(p.epoch.Load(), workerIdle)
 	p.workers = append(p.workers, w)
 	p.live.Store(int32(len(p.workers)))
@@ -99,12 +102,17 @@ func (p *Pool[T]) work(w *worker) {
 	w.mu.Unlock()
 	finished := false
 	defer func() {
+		if w.retired {
+			p.wg.Done()
+			return
+		}
 		w.publish(p.epoch.Load(), workerStopped)
 		p.mu.Lock()
 		if !finished && !p.isAbandonedLocked(w) {
 			// A handler called runtime.Goexit and unwound this goroutine;
-			// loop has recorded the job. Keep the pool's capacity.
-			p.startWorkerLocked()
+			// loop has recorded the job. Keep the pool's capacity, and hand
+			// on the retry it may have left.
+			p.startWorkerLocked(w.carry)
 			p.recordLocked(HealthEvent{Kind: EventGoexit, Worker: w.id})
 		}
 		abandoned := p.retireLocked(w)
@@ -138,31 +146,18 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 		}
 		cur.active = false
 		p.cfg.logger.Error("workerpool: job panicked", "worker", w.id, "panic", v)
-		p.end(w, &cur, Panicked, &PanicError{Value: v, Stack: debug.Stack()})
+		if p.end(w, &cur, Panicked, &PanicError{Value: v, Stack: debug.Stack()}) {
+			// A retry to run here (the queue is closing): the next loop
+			// (or, after runtime.Goexit, the replacement worker) runs it.
+			e := cur.env
+			w.carry = &e
+		}
 		recovered = !cur.abandoned
 	}()
 	for {
-		if ctl := p.ctl.Load(); ctl != 0 && p.control(w, ctl) {
+		e, ok := p.next(w)
+		if !ok {
 			return false
-		}
-		e, got, open := p.take(w)
-		if !open {
-			return false
-		}
-		if !got { // woken to look at ctl
-			continue
-		}
-		if e.retry != nil {
-			p.retriesQueued.Add(-1)
-			p.pendingRetries.Add(-1)
-		} else {
-			w.local.fresh++
-		}
-		if p.ctl.Load()&ctlCancel != 0 {
-			// The parent ended: a queued job is canceled without starting.
-			w.local.canceledUnstarted++
-			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
-			continue
 		}
 		// A job taken just as Shutdown ran out of time still runs, with its
 		// context already canceled: taken means started, never handed back.
@@ -189,6 +184,42 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 			// The queue is closing: the retry runs here, after its delay.
 			e = cur.env
 		}
+	}
+}
+
+// next returns the job the worker runs next: a retry a panic left to it,
+// or the next job from the queue. It reports false when the worker should
+// stop. Jobs taken after the parent ended are canceled here unstarted.
+func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
+	if w.carry != nil {
+		e := *w.carry.(*envelope[T])
+		w.carry = nil
+		return e, true
+	}
+	for {
+		if ctl := p.ctl.Load(); ctl != 0 && p.control(w, ctl) {
+			return envelope[T]{}, false
+		}
+		e, got, open := p.take(w)
+		if !open {
+			return e, false
+		}
+		if !got { // woken to look at ctl
+			continue
+		}
+		if e.retry != nil {
+			p.retriesQueued.Add(-1)
+			p.pendingRetries.Add(-1)
+		} else {
+			w.local.fresh++
+		}
+		if p.ctl.Load()&ctlCancel != 0 {
+			// The parent ended: a queued job is canceled without starting.
+			w.local.canceledUnstarted++
+			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
+			continue
+		}
+		return e, true
 	}
 }
 
@@ -227,6 +258,11 @@ func (p *Pool[T]) control(w *worker, ctl uint32) bool {
 			if p.exits == 0 {
 				p.ctl.And(^ctlShrink)
 			}
+			// Leave the live workers in the same step that takes the exit,
+			// so that Resize never counts this worker as staying.
+			w.publish(p.epoch.Load(), workerStopped)
+			p.retireLocked(w)
+			w.retired = true
 			return true
 		}
 	}
