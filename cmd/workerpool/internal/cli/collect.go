@@ -203,7 +203,7 @@ func (c *collector) explain(f finished) string {
 	case errors.Is(j.res.Err, workerpool.ErrJobTimeout):
 		why = fmt.Sprintf("timed out after %v", c.r.o.Timeout)
 	case j.res.Err != nil && f.outcome == workerpool.Canceled:
-		why = fmt.Sprintf("stopped: %v", j.res.Err)
+		why = fmt.Sprintf("stopped (%v)", j.res.Err)
 	case j.res.Err != nil:
 		why = j.res.Err.Error()
 	case j.res.Signal != 0:
@@ -233,7 +233,7 @@ func (c *collector) message(msg string) {
 // summary tells what did not go well, once everything has ended.
 func (c *collector) summary() {
 	if err := context.Cause(c.r.kill); errors.Is(err, errOutput) {
-		c.message(err.Error())
+		c.message(fmt.Sprintf("stopped: %v", err))
 	}
 	if c.failed > 0 {
 		c.message(fmt.Sprintf("%d of %d jobs failed", c.failed, c.ran+c.bad))

@@ -30,6 +30,8 @@ func (r *runner) poolTimeout() time.Duration {
 // context stopped it, so that the pool counts it timed out or canceled.
 func (r *runner) attempt(ctx context.Context, j *job) error {
 	j.attempts++
+	r.running.Add(1)
+	defer r.running.Add(-1)
 	spec := procSpec{Argv: j.argv, Path: r.path, Grace: r.o.Grace, Groups: &r.groups}
 	if r.o.LineBuffer {
 		out := newLineWriter(r.term, j.seq, false)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -172,3 +173,46 @@ func writeFile(t *testing.T, path, content string) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+// safeBuffer is a bytes.Buffer that is safe for concurrent use.
+type safeBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *safeBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *safeBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// recv returns a channel closed once a value from ch is stored in v.
+func recv(ch <-chan int, v *int) <-chan struct{} {
+	got := make(chan struct{})
+	go func() {
+		*v = <-ch
+		close(got)
+	}()
+	return got
+}
+
+// decodeJSON decodes --json output.
+func decodeJSON(t *testing.T, out string) []JobRecord {
+	t.Helper()
+	var recs []JobRecord
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var rec JobRecord
+		if err := dec.Decode(&rec); err != nil {
+			t.Fatalf("decoding %q: %v", out, err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs
+}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/workerpool/workerpool"
@@ -35,9 +36,9 @@ type job struct {
 // messages say why a job was stopped.
 var (
 	errInterrupted = errors.New("interrupted")
-	errHalted      = errors.New("stopped by --halt now after a failure")
-	errHaltSoon    = errors.New("stopped by --halt soon after a failure")
-	errOutput      = errors.New("stopped: cannot write output")
+	errHalted      = errors.New("--halt now after a failure")
+	errHaltSoon    = errors.New("--halt soon after a failure")
+	errOutput      = errors.New("cannot write output")
 	errCanceled    = errors.New("canceled")
 )
 
@@ -72,6 +73,8 @@ type runner struct {
 	// a token and can finish.
 	tokens chan struct{}
 	events chan event
+
+	running atomic.Int64 // commands running now, for messages
 
 	mu     sync.Mutex
 	signal os.Signal // the first signal received, if any; guarded by mu
@@ -191,7 +194,7 @@ func (r *runner) run(ctx context.Context, src source, skip map[int64]bool) int {
 	watched := make(chan struct{})
 	go func() { // ends when watchDone is closed, below
 		defer close(watched)
-		r.watchSignals(pool, watchDone)
+		r.watchSignals(watchDone)
 	}()
 
 	r.feed(pool, src, skip)

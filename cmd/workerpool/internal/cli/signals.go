@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-
-	"github.com/workerpool/workerpool"
 )
 
 // watchSignals acts on the signals of Env.Signals until done is closed:
@@ -12,7 +10,7 @@ import (
 // running jobs (SIGTERM to each process group, SIGKILL after --grace); the
 // third kills them at once. Each tells the user what happens and how to go
 // further.
-func (r *runner) watchSignals(pool *workerpool.Pool[*job], done <-chan struct{}) {
+func (r *runner) watchSignals(done <-chan struct{}) {
 	if r.env.Signals == nil {
 		return
 	}
@@ -23,7 +21,8 @@ func (r *runner) watchSignals(pool *workerpool.Pool[*job], done <-chan struct{})
 			return
 		case sig = <-r.env.Signals:
 		}
-		running := pool.Stats().Running
+		// Our own count: the pool's Stats are approximate while jobs run.
+		running := r.running.Load()
 		var msg string
 		switch n {
 		case 1:
