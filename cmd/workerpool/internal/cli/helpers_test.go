@@ -99,8 +99,8 @@ func mkfifo(t *testing.T, dir, name string) string {
 	return p
 }
 
-// readPID opens the named pipe a job writes its pid to ("echo $$ > fifo"),
-// which blocks until that job runs, and returns the pid.
+// readPID returns the pid a job wrote to a file. When the file is a named
+// pipe ("echo $$ > fifo"), it blocks until that job runs.
 func readPID(t *testing.T, fifo string) int {
 	t.Helper()
 	b, err := os.ReadFile(fifo)

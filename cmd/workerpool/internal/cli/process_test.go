@@ -23,7 +23,7 @@ func TestTimeoutStopsTheWholeProcessGroup(t *testing.T) {
 			if r.code != 1 || !strings.Contains(r.stderr, "timed out after 100ms") {
 				t.Errorf("got %+v; want exit 1 and a timeout message", r)
 			}
-			requireGone(t, pidFromFile(t, pidFile))
+			requireGone(t, readPID(t, pidFile))
 		})
 	}
 }
@@ -208,18 +208,4 @@ func TestSignals(t *testing.T) {
 			}
 		})
 	}
-}
-
-// pidFromFile reads a pid a job wrote to a regular file.
-func pidFromFile(t *testing.T, path string) int {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return pid
 }

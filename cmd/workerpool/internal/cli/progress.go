@@ -23,6 +23,8 @@ type progress struct {
 	done   int64
 	failed int64
 	total  int64 // -1 until known
+	// throttle is the least time between two drawings.
+	throttle time.Duration
 }
 
 // wantProgress reports whether a progress bar belongs on stderr: it is a
@@ -35,9 +37,13 @@ func wantProgress(stderr io.Writer, o *Options) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// newProgress returns a bar drawn on w, with total jobs (-1: not known yet).
-func newProgress(w io.Writer, total int64) *progress {
-	p := &progress{w: w, total: total}
+// progressThrottle is the least time between two drawings of the bar.
+const progressThrottle = 100 * time.Millisecond
+
+// newProgress returns a bar drawn on w, with total jobs (-1: not known
+// yet), drawn at most once per throttle.
+func newProgress(w io.Writer, total int64, throttle time.Duration) *progress {
+	p := &progress{w: w, total: total, throttle: throttle}
 	p.bar = p.newBar()
 	return p
 }
@@ -55,7 +61,7 @@ func (p *progress) newBar() *progressbar.ProgressBar {
 		progressbar.OptionSetItsString("jobs"),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionThrottle(p.throttle),
 		// No ticker goroutine: the bar is drawn only under our lock.
 		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionClearOnFinish(),

@@ -163,7 +163,7 @@ func (r *runner) run(ctx context.Context, src source, skip map[int64]bool) int {
 		if r.o.ArgsGiven {
 			total = int64(len(r.o.Args))
 		}
-		r.bar = newProgress(r.env.Stderr, total)
+		r.bar = newProgress(r.env.Stderr, total, progressThrottle)
 		r.term.before = r.bar.clear
 	}
 
