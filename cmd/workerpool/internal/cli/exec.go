@@ -45,6 +45,8 @@ type procSpec struct {
 	// Path is the resolved executable, or "" to look Argv[0] up in $PATH.
 	Path           string
 	Stdout, Stderr io.Writer
+	// Stdin is the command's standard input; nil means /dev/null.
+	Stdin *os.File
 	// Grace is how long a process group has between SIGTERM and SIGKILL
 	// once ctx ends, and how long output pipes may stay open after the
 	// command itself exits.
@@ -61,7 +63,7 @@ type procSpec struct {
 // when its command is, and background processes it left are not waited for.
 // Output pipes held open by such processes are closed after spec.Grace.
 //
-// The command's standard input is /dev/null.
+// The command's standard input is spec.Stdin, /dev/null by default.
 func runProcess(ctx context.Context, spec procSpec) procResult {
 	if err := ctx.Err(); err != nil { // never started: Start stays zero
 		return procResult{ExitCode: -1, Err: context.Cause(ctx)}
@@ -78,6 +80,9 @@ func runProcess(ctx context.Context, spec procSpec) procResult {
 	}
 	cmd := exec.CommandContext(ctx, name, spec.Argv[1:]...)
 	cmd.Args[0] = spec.Argv[0]
+	if spec.Stdin != nil {
+		cmd.Stdin = spec.Stdin
+	}
 	cmd.Stdout = spec.Stdout
 	cmd.Stderr = spec.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

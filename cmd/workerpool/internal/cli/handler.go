@@ -32,7 +32,7 @@ func (r *runner) attempt(ctx context.Context, j *job) error {
 	j.attempts++
 	r.running.Add(1)
 	defer r.running.Add(-1)
-	spec := procSpec{Argv: j.argv, Path: r.path, Grace: r.o.Grace, Groups: &r.groups}
+	spec := procSpec{Argv: j.argv, Path: r.path, Stdin: r.devnull, Grace: r.o.Grace, Groups: &r.groups}
 	if r.o.LineBuffer {
 		out := newLineWriter(r.term, j.seq, false)
 		errw := newLineWriter(r.term, j.seq, true)
@@ -44,9 +44,10 @@ func (r *runner) attempt(ctx context.Context, j *job) error {
 	} else {
 		j.stdout.Reset()
 		j.stderr.Reset()
-		spec.Stdout, spec.Stderr = &j.stdout, &j.stderr
+		out, errs := newCapture("stdout", &j.stdout), newCapture("stderr", &j.stderr)
+		spec.Stdout, spec.Stderr = out.writer(), errs.writer()
 		j.res = runProcess(ctx, spec)
-		j.received = int64(j.stdout.Len() + j.stderr.Len())
+		j.received = out.collect() + errs.collect()
 	}
 	switch {
 	case j.res.Err != nil:

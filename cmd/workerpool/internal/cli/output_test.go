@@ -92,3 +92,21 @@ func TestNoProgressWithoutTerminal(t *testing.T) {
 		t.Error("wantProgress(buffer) = true; want false")
 	}
 }
+
+func TestCaptureFallback(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	c := capture{buf: &buf} // as when memfd_create is not available
+	_, _ = c.writer().Write([]byte("out"))
+	if n := c.collect(); n != 3 || buf.String() != "out" {
+		t.Errorf("collect() = %d, buffer %q; want 3, %q", n, buf.String(), "out")
+	}
+}
+
+func TestJobStdinIsEmpty(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, "a\n", "run", "--shell", "--", "cat; echo {}")
+	if r.code != 0 || r.stdout != "a\n" {
+		t.Errorf("got %+v; want the job to read nothing from stdin", r)
+	}
+}

@@ -53,10 +53,11 @@ type runner struct {
 	tmpl Template
 	path string // Command[0] resolved once, when it is literal
 
-	term   *terminal
-	bar    *progress // nil when off
-	jl     *joblog   // nil without --joblog
-	groups groupTable
+	term    *terminal
+	devnull *os.File  // every job's stdin, opened once; nil: os/exec opens it
+	bar     *progress // nil when off
+	jl      *joblog   // nil without --joblog
+	groups  groupTable
 
 	// intake ends when no more jobs may start; kill (the pool's parent)
 	// when running jobs must stop too. Each carries the reason as cause.
@@ -158,6 +159,10 @@ func (r *runner) run(ctx context.Context, src source, skip map[int64]bool) int {
 	r.intake, r.stopIntake = context.WithCancelCause(r.kill)
 	defer r.stopIntake(errCanceled)
 
+	if f, err := os.Open(os.DevNull); err == nil {
+		r.devnull = f
+		defer f.Close()
+	}
 	if wantProgress(r.env.Stderr, r.o) {
 		total := int64(-1)
 		if r.o.ArgsGiven {
