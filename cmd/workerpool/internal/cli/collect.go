@@ -239,6 +239,6 @@ func (c *collector) summary() {
 		c.message(fmt.Sprintf("%d of %d jobs failed", c.failed, c.ran+c.bad))
 	}
 	if (c.cutShort || c.notStarted > 0) && c.r.o.Joblog != "" {
-		c.message(fmt.Sprintf("not every job ran: run the same command with --resume to run the rest"))
+		c.message("not every job ran: run the same command with --resume to run the rest")
 	}
 }

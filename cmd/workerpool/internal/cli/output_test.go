@@ -24,10 +24,7 @@ func TestGroupedOutputIsNotInterleaved(t *testing.T) {
 	// Each job writes its lines in several writes; grouped, they stay
 	// together.
 	script := `for i in 1 2 3 4 5; do echo {}-$i; done`
-	args := []string{"run", "-j", "4", "--shell", "--", script, ":::"}
-	for _, in := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
-		args = append(args, in)
-	}
+	args := []string{"run", "-j", "4", "--shell", "--", script, ":::", "a", "b", "c", "d", "e", "f", "g", "h"}
 	r := runCLI(t, "", args...)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	if r.code != 0 || len(lines) != 40 {

@@ -41,9 +41,8 @@ type segment struct {
 // Template is a command line with placeholders, parsed once and expanded per
 // job. The zero value has no words.
 type Template struct {
-	words  [][]segment
-	hasPH  bool // at least one placeholder somewhere
-	static []string
+	words [][]segment
+	hasPH bool // at least one placeholder somewhere
 }
 
 // ParseTemplate parses the words of a command line. Each word may contain

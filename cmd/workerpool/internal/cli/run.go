@@ -306,7 +306,8 @@ func resumeSet(o *Options) (map[int64]bool, error) {
 }
 
 // exitCode is the run's exit code: 128+n after signal n, 130 when ctx
-// ended, else the number of failed jobs capped at MaxFailedExit.
+// ended, else the number of failed jobs capped at MaxFailedExit, and at
+// least 1 when output could not be written.
 func (r *runner) exitCode(ctx context.Context, c *collector) int {
 	r.mu.Lock()
 	sig := r.signal
@@ -317,5 +318,9 @@ func (r *runner) exitCode(ctx context.Context, c *collector) int {
 	if sig != nil || ctx.Err() != nil {
 		return ExitInterrupted
 	}
-	return min(c.failed, MaxFailedExit)
+	failed := c.failed
+	if errors.Is(context.Cause(r.kill), errOutput) {
+		failed = max(failed, 1) // output was lost, even if every job succeeded
+	}
+	return min(failed, MaxFailedExit)
 }
