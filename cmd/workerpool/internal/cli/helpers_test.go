@@ -216,3 +216,22 @@ func decodeJSON(t *testing.T, out string) []JobRecord {
 	}
 	return recs
 }
+
+// startRun runs the command in the background and returns a channel that
+// receives its exit code. If the test ends first (it failed), the run is
+// stopped as by two interrupts and waited for, so that no job outlives it.
+func startRun(t *testing.T, args []string, env Env) <-chan int {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		done <- Run(ctx, args, env)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-ended
+	})
+	return done
+}

@@ -138,22 +138,60 @@ func (s *argSource) Next() (Record, error) {
 	return Record{Line: int64(s.i), Value: s.args[s.i-1]}, nil
 }
 
-// openSource returns the job list the options name, and a function that
-// closes it.
-func openSource(o *Options, stdin io.Reader) (source, func(), error) {
+// jobList is an opened job list.
+type jobList struct {
+	src   source
+	close func()
+	// total counts the records, or is -1 when it cannot be known before
+	// the end: a pipe, a terminal.
+	total func() int64
+}
+
+// openSource opens the job list the options name.
+func openSource(o *Options, stdin io.Reader) (jobList, error) {
 	delim := byte('\n')
 	if o.Null {
 		delim = 0
 	}
 	switch {
 	case o.ArgsGiven:
-		return &argSource{args: o.Args}, func() {}, nil
+		n := int64(len(o.Args))
+		return jobList{&argSource{args: o.Args}, func() {}, func() int64 { return n }}, nil
 	case o.Input != "" && o.Input != "-":
 		f, err := os.Open(o.Input)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--input: %w", err)
+			return jobList{}, fmt.Errorf("--input: %w", err)
 		}
-		return NewJobReader(f, delim), func() { _ = f.Close() }, nil
+		return jobList{NewJobReader(f, delim), func() { _ = f.Close() }, func() int64 { return countRecords(f, delim) }}, nil
 	}
-	return NewJobReader(stdin, delim), func() {}, nil
+	count := func() int64 { return -1 }
+	if f, ok := stdin.(*os.File); ok {
+		count = func() int64 { return countRecords(f, delim) }
+	}
+	return jobList{NewJobReader(stdin, delim), func() {}, count}, nil
+}
+
+// countRecords counts the records of f from its current offset on, without
+// moving it, when f is a regular file; otherwise it returns -1. It is a
+// second pass over the file, made only for the progress bar.
+func countRecords(f *os.File, delim byte) int64 {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return -1
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return -1
+	}
+	jr := NewJobReader(io.NewSectionReader(f, off, st.Size()-off), delim)
+	var n int64
+	for {
+		if _, err := jr.Next(); err != nil {
+			if err != io.EOF {
+				return -1
+			}
+			return n
+		}
+		n++
+	}
 }

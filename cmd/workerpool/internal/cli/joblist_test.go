@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -136,4 +137,33 @@ func FuzzJobReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCountRecords(t *testing.T) {
+	t.Parallel()
+	path := t.TempDir() + "/list"
+	writeFile(t, path, "skipped\na\n\nb\nc")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(8, io.SeekStart); err != nil { // as if stdin had been read from
+		t.Fatal(err)
+	}
+	if n := countRecords(f, '\n'); n != 3 {
+		t.Errorf("countRecords = %d; want 3", n)
+	}
+	if rec, err := NewJobReader(f, '\n').Next(); err != nil || rec.Value != "a" {
+		t.Errorf("after counting, Next() = %+v, %v; want a: the offset must not move", rec, err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if n := countRecords(r, '\n'); n != -1 {
+		t.Errorf("countRecords(pipe) = %d; want -1", n)
+	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -106,13 +105,12 @@ func TestHaltSoonStartsNoMoreJobs(t *testing.T) {
 	gate, release := lockGate(t, dir)
 	var errs watchWriter
 	halted := errs.when("--halt soon")
-	done := make(chan int, 1)
 	// Job 1 fails at once; the others wait at the gate, so that at most
 	// two of them can have started before the halt.
 	args := []string{"run", "-j", "2", "--halt", "soon", "--json", "--shell", "--",
 		`[ {} = 1 ] && exit 1; flock -s ` + gate + ` true`, ":::", "1", "2", "3", "4", "5", "6"}
 	var out safeBuffer
-	go func() { done <- Run(context.Background(), args, Env{Stdout: &out, Stderr: &errs}) }()
+	done := startRun(t, args, Env{Stdout: &out, Stderr: &errs})
 	await(t, halted, "the --halt message")
 	release()
 	var code int
@@ -134,11 +132,10 @@ func TestHaltNowStopsRunningJobs(t *testing.T) {
 	ready := mkfifo(t, dir, "ready")
 	goOn := mkfifo(t, dir, "go")
 	var errs watchWriter
-	done := make(chan int, 1)
 	// Job 2 tells us its pid, lets job 1 go on and sleeps; job 1 fails.
 	args := []string{"run", "-j", "2", "--halt", "now", "--grace", "5s", "--shell", "--",
 		`if [ {} = 1 ]; then cat ` + goOn + `; exit 1; fi; echo $$ > ` + ready + `; echo > ` + goOn + `; exec sleep 60`, ":::", "1", "2"}
-	go func() { done <- Run(context.Background(), args, Env{Stderr: &errs}) }()
+	done := startRun(t, args, Env{Stderr: &errs})
 	pid := readPID(t, ready)
 	var code int
 	await(t, recv(done, &code), "the run to end")
@@ -159,10 +156,9 @@ func TestSignals(t *testing.T) {
 		sigs := make(chan os.Signal, 3)
 		var out safeBuffer
 		var errs watchWriter
-		done := make(chan int, 1)
 		args := []string{"run", "-j", "2", "-k", "--shell", "--",
 			`echo $$ > ` + dir + `/ready.{}; flock -s ` + gate + ` echo done {}`, ":::", "1", "2", "3", "4"}
-		go func() { done <- Run(context.Background(), args, Env{Stdout: &out, Stderr: &errs, Signals: sigs}) }()
+		done := startRun(t, args, Env{Stdout: &out, Stderr: &errs, Signals: sigs})
 		readPID(t, dir+"/ready.1")
 		readPID(t, dir+"/ready.2")
 		stopped := errs.when("starting no more jobs")
@@ -191,9 +187,8 @@ func TestSignals(t *testing.T) {
 			}
 			sigs := make(chan os.Signal, 3)
 			var errs watchWriter
-			done := make(chan int, 1)
 			args := []string{"run", "-j", "1", "--grace", grace, "--shell", "--", script, ":::", "1", "2"}
-			go func() { done <- Run(context.Background(), args, Env{Stderr: &errs, Signals: sigs}) }()
+			done := startRun(t, args, Env{Stderr: &errs, Signals: sigs})
 			pid := readPID(t, dir+"/ready.1")
 			for i, msg := range []string{"starting no more jobs", "stopping 1 running jobs", "killing 1 running jobs now"}[:n] {
 				seen := errs.when(msg)

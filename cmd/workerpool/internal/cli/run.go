@@ -87,16 +87,16 @@ func outputWindow(jobs int) int { return max(256, 16*jobs) }
 
 // runJobs runs the jobs of a parsed command line and returns the exit code.
 func runJobs(ctx context.Context, o *Options, env Env) int {
-	src, closeSrc, err := openSource(o, env.Stdin)
+	list, err := openSource(o, env.Stdin)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "workerpool run: %v\n", err)
 		return ExitUsage
 	}
-	defer closeSrc()
+	defer list.close()
 
 	r := newRunner(o, env)
 	if o.DryRun {
-		return r.dryRun(src)
+		return r.dryRun(list.src)
 	}
 	var skip map[int64]bool
 	if o.Resume || o.ResumeFailed {
@@ -112,7 +112,7 @@ func runJobs(ctx context.Context, o *Options, env Env) int {
 		}
 		defer r.jl.Close()
 	}
-	return r.run(ctx, src, skip)
+	return r.run(ctx, list, skip)
 }
 
 func newRunner(o *Options, env Env) *runner {
@@ -153,7 +153,7 @@ func (r *runner) display(argv []string) string {
 }
 
 // run feeds every job to the pool and waits for all of them.
-func (r *runner) run(ctx context.Context, src source, skip map[int64]bool) int {
+func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int {
 	r.kill, r.stopAll = context.WithCancelCause(ctx)
 	defer r.stopAll(errCanceled)
 	r.intake, r.stopIntake = context.WithCancelCause(r.kill)
@@ -164,11 +164,7 @@ func (r *runner) run(ctx context.Context, src source, skip map[int64]bool) int {
 		defer f.Close()
 	}
 	if wantProgress(r.env.Stderr, r.o) {
-		total := int64(-1)
-		if r.o.ArgsGiven {
-			total = int64(len(r.o.Args))
-		}
-		r.bar = newProgress(r.env.Stderr, total, progressThrottle)
+		r.bar = newProgress(r.env.Stderr, list.total(), progressThrottle)
 		r.term.before = r.bar.clear
 	}
 
@@ -202,7 +198,7 @@ func (r *runner) run(ctx context.Context, src source, skip map[int64]bool) int {
 		r.watchSignals(watchDone)
 	}()
 
-	r.feed(pool, src, skip)
+	r.feed(pool, list.src, skip)
 	_ = pool.Close() // runs to the end every job it accepted
 	close(watchDone)
 	<-watched
