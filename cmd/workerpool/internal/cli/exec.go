@@ -151,11 +151,18 @@ func signalGroup(pgid int, sig syscall.Signal) error {
 type groupTable struct {
 	mu     sync.Mutex
 	groups map[int]struct{}
+	killed bool // killAll was called: every group added from now on is killed
 }
 
+// add records a group. A job's command can run (and tell the world) before
+// runProcess has recorded its group, so a killAll that came first kills it
+// here.
 func (t *groupTable) add(pgid int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.killed {
+		_ = signalGroup(pgid, syscall.SIGKILL)
+	}
 	if t.groups == nil {
 		t.groups = make(map[int]struct{})
 	}
@@ -168,10 +175,12 @@ func (t *groupTable) remove(pgid int) {
 	delete(t.groups, pgid)
 }
 
-// killAll sends SIGKILL to every recorded group.
+// killAll sends SIGKILL to every recorded group, and to every group
+// recorded later.
 func (t *groupTable) killAll() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.killed = true
 	for pgid := range t.groups {
 		_ = signalGroup(pgid, syscall.SIGKILL)
 	}

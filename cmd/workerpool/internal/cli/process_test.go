@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -202,5 +203,17 @@ func TestSignals(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 143 and the job stopped", code, errs.String())
 			}
 		})
+	}
+}
+
+func TestKillAllReachesGroupsAddedLater(t *testing.T) {
+	t.Parallel()
+	// A job can run before its group is recorded; a third interrupt that
+	// comes in between must still kill it.
+	var g groupTable
+	g.killAll()
+	res := runProcess(context.Background(), procSpec{Argv: []string{"sleep", "60"}, Groups: &g})
+	if res.Signal != syscall.SIGKILL {
+		t.Errorf("runProcess = %+v; want the command killed by SIGKILL", res)
 	}
 }

@@ -168,6 +168,9 @@ func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int
 		r.term.before = r.bar.clear
 	}
 
+	if ctx.Err() != nil { // stopped before anything started
+		return ExitInterrupted
+	}
 	pool, err := workerpool.New(r.handler(),
 		workerpool.WithWorkers(r.o.Jobs),
 		workerpool.WithQueueSize(0), // hand-off: nothing waits in a queue when we halt
