@@ -36,6 +36,11 @@ var ErrJobTimeout = errors.New("workerpool: job timed out")
 // whose handler returns an error after that is counted as [Canceled].
 var ErrShutdown = errors.New("workerpool: shut down before the job finished")
 
+// ErrStuck is wrapped, with [ErrJobTimeout], by the [Result.Err] of a job
+// whose handler was declared stuck: it ran past its deadline and the grace
+// period of [WithStuckGrace] without returning.
+var ErrStuck = errors.New("workerpool: handler stuck past its deadline")
+
 // ErrGoexit is the [PanicError.Value] of a job whose handler called
 // [runtime.Goexit] (as testing.T.FailNow does) instead of returning. The job
 // is counted as [Panicked] and the worker is replaced, so the pool keeps its

@@ -25,9 +25,11 @@ func (p *Pool[T]) Close() error {
 // Shutdown is [Pool.Close] bounded by ctx. If the pool stops before ctx
 // ends, Shutdown returns (nil, nil). If ctx ends first, Shutdown cancels
 // every running job's context with cause [ErrShutdown], takes every job
-// still queued off the queue without starting it (each is counted
-// [Dropped]) and returns those jobs, with ctx.Err(). It does not wait for
-// running handlers to return: [Pool.Done] is closed when they have.
+// still queued or waiting for a retry without starting it (each is
+// counted [Dropped]) and returns those jobs, with ctx.Err(). It does not
+// wait for running handlers to return: [Pool.Done] is closed when they
+// have, or, for a handler past its deadline ([WithJobTimeout]) and grace,
+// when it has been abandoned.
 //
 // A job is either handed back or started, never both and never neither: a
 // job that a worker took from the queue at the moment ctx ended runs, with
@@ -44,51 +46,141 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 		return nil, nil
 	case <-ctx.Done():
 	}
-	p.mode.CompareAndSwap(modeRun, modeHandBack)
+	p.ctl.Or(ctlHandBack)
 	p.cancelRun(ErrShutdown)
-	for e := range p.jobs { // closed by beginClose, so this ends
-		unstarted = append(unstarted, e.job)
+	if !p.enterDrain() {
+		// Every worker has exited already; finishStop hands the rest back.
+		<-p.done
 		p.mu.Lock()
-		p.settled.dropped++
+		unstarted, p.late = p.late, nil
 		p.mu.Unlock()
-		p.emitUnstarted(e, Dropped, ErrShutdown)
+		return unstarted, ctx.Err()
 	}
-	return unstarted, ctx.Err()
+	defer p.leaveDrain()
+	p.mu.Lock()
+	p.wakeIdleLocked() // idle workers leave; the queue is Shutdown's now
+	p.mu.Unlock()
+	for _, e := range p.takeRetries() {
+		unstarted = append(unstarted, p.handBack(e))
+	}
+	return append(unstarted, p.drain()...), ctx.Err()
 }
 
-// hardStop runs when the WithContext parent is canceled: intake stops and
-// queued jobs are canceled without starting. Running jobs see the parent's
-// cancellation through their contexts.
+// drain hands back every job left in the queue. The queue closes once no
+// send is under way, so this ends.
+func (p *Pool[T]) drain() []T {
+	var jobs []T
+	for e := range p.jobs {
+		if e.retry != nil {
+			p.retriesQueued.Add(-1)
+			p.pendingRetries.Add(-1)
+		}
+		jobs = append(jobs, p.handBack(e))
+	}
+	return jobs
+}
+
+// enterDrain registers a Shutdown or hard stop that will end jobs outside
+// the workers, so that finishStop waits for it before the hooks stop. It
+// reports false once finishStop has begun: then finishStop ends them.
+func (p *Pool[T]) enterDrain() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finishing {
+		return false
+	}
+	p.drainers++
+	return true
+}
+
+func (p *Pool[T]) leaveDrain() {
+	p.mu.Lock()
+	p.drainers--
+	last := p.drainers == 0 && p.finishing
+	p.mu.Unlock()
+	if last {
+		p.drained <- struct{}{}
+	}
+}
+
+// handBack counts and reports a job Shutdown takes back unstarted.
+func (p *Pool[T]) handBack(e envelope[T]) T {
+	p.mu.Lock()
+	p.settled.dropped++
+	if e.retry == nil {
+		p.settled.fresh++
+	}
+	p.mu.Unlock()
+	p.emitUnstarted(e, Dropped, ErrShutdown)
+	return e.job
+}
+
+// hardStop runs when the WithContext parent is canceled: intake stops, and
+// queued jobs and pending retries are canceled without starting. Running
+// jobs see the parent's cancellation through their contexts.
 func (p *Pool[T]) hardStop() {
-	p.mode.CompareAndSwap(modeRun, modeCancel)
+	p.ctl.Or(ctlCancel)
 	p.beginClose()
+	if !p.enterDrain() {
+		return // stopped already
+	}
+	defer p.leaveDrain()
+	cause := context.Cause(p.runCtx)
+	for _, e := range p.takeRetries() {
+		p.mu.Lock()
+		p.settled.canceledUnstarted++
+		p.mu.Unlock()
+		p.emitUnstarted(e, Canceled, cause)
+	}
 }
 
-// beginClose stops intake once: it makes new Submits fail, wakes blocked
-// ones, waits for sends already under way, then closes the queue so that
-// workers drain it and exit.
+// beginClose stops intake, once: new Submits fail from now on and blocked
+// ones wake up. Then, on its own goroutine, it waits for the sends under
+// way (pending retries included) and closes the queue, so that workers
+// drain it and exit, and finally marks the pool stopped.
 func (p *Pool[T]) beginClose() {
 	p.closeOnce.Do(func() {
+		p.mu.Lock() // Resize and autoscaling start workers only while open
 		admitted := p.gate.Or(gateClosed)
+		p.mu.Unlock()
 		close(p.closing)
-		if admitted != 0 {
-			for p.gate.Load() != gateClosed {
-				<-p.sendsDone
+		// Stops once the last admitted send has left the gate, and every
+		// worker has exited (finishStop).
+		go func() {
+			if admitted != 0 {
+				for p.gate.Load() != gateClosed {
+					<-p.sendsDone
+				}
 			}
-		}
-		close(p.jobs)
-		// Stops once every worker has exited and every result has been
-		// delivered; a handler that never returns keeps it (and Done) waiting.
-		go p.finishStop()
+			close(p.jobs)
+			p.finishStop()
+		}()
 	})
 }
 
 // finishStop closes done once the pool has fully stopped.
 func (p *Pool[T]) finishStop() {
 	p.wg.Wait()
+	p.mu.Lock()
+	p.finishing = true
+	drainers := p.drainers
+	p.mu.Unlock()
+	if drainers > 0 {
+		<-p.drained
+	}
+	// Workers that left because Shutdown ran out of time may have left jobs
+	// in the (closed) queue that no Shutdown drained: hand them back to the
+	// Shutdown that waits for done.
+	if late := p.drain(); len(late) > 0 {
+		p.mu.Lock()
+		p.late = append(p.late, late...)
+		p.mu.Unlock()
+	}
 	close(p.superStop)
 	<-p.superDone
-	p.stopHook()
+	for _, stop := range p.stopHooks {
+		stop()
+	}
 	p.cancelRun(ErrClosed) // release runCtx; no job is left to see it
 	if p.out != nil {
 		p.out.close()

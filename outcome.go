@@ -62,8 +62,11 @@ type Result[T any] struct {
 	// handler ran, its error; for Dropped, ErrShutdown.
 	Err error
 	// Attempts is how many times the handler ran: 0 for a job that never
-	// started (Dropped, or Canceled before it started), 1 otherwise.
+	// started (Dropped, or Canceled before it started), 1 without retries.
 	Attempts int
+	// Errors holds the error of each attempt, first to last, for a job that
+	// ran more than once ([WithRetry]); nil otherwise. Err is the last.
+	Errors []error
 	// Wait is the time from acceptance to the start of the (last) attempt,
 	// or to the moment it was handed back or canceled unstarted.
 	Wait time.Duration

@@ -35,44 +35,67 @@ type Pool[T any] struct {
 	sendsDone chan struct{} // capacity 1: the last admitted send has ended
 	closeOnce sync.Once
 
-	// mode tells workers what to do with the jobs they take: run them, stop
-	// taking them (Shutdown ran out of time and drains the queue itself) or
-	// cancel them unstarted (the parent context ended).
-	mode atomic.Uint32
+	// ctl tells workers to leave their usual loop: Shutdown ran out of
+	// time (ctlHandBack), the parent ended (ctlCancel), or Resize asked some
+	// to exit (ctlShrink). Workers read it once per job; it is written
+	// rarely.
+	ctl atomic.Uint32
 	// epoch is the pool's coarse clock, advanced by the supervisor every
 	// tick while workers run; a worker publishes its counts when it sees a
-	// new one. Reading it is the only shared access on the dispatch path.
+	// new one.
 	epoch     atomic.Uint64
 	kick      chan struct{} // capacity 1: wakes a sleeping supervisor
 	superStop chan struct{} // closed by finishStop: the supervisor returns
 	superDone chan struct{} // closed when the supervisor has returned
 
-	// runCtx is the parent of every job's context: the WithContext parent,
-	// canceled with ErrShutdown when Shutdown runs out of time.
+	// runCtx is canceled when the pool is canceled: by the WithContext
+	// parent, or with ErrShutdown when Shutdown runs out of time. It is the
+	// context of jobs without a timeout; jobs with one get their own (see
+	// jobctx.go), canceled by the pool when runCtx is.
 	runCtx    context.Context
 	cancelRun context.CancelCauseFunc
-	stopHook  func() bool // stops the AfterFunc watching the parent
+	detached  context.Context // runCtx's values without its cancellation
+	stopHooks []func() bool   // stop the AfterFuncs watching parent and runCtx
 
-	mu      sync.Mutex
-	workers []*worker // live workers; guarded by mu
-	settled counts    // counts no longer held by a live worker; guarded by mu
-	nextID  int       // guarded by mu
-	wg      sync.WaitGroup
-	out     *outbox[T] // nil when no result hook is set
-	done    chan struct{}
+	// Retries (retry.go): jobs waiting for another attempt, and how many of
+	// those are back in the queue; both only move on the retry path.
+	pendingRetries atomic.Int64
+	retriesQueued  atomic.Int64
+	deadLetter     func(DeadLetter[T])
+	stuckHook      func(StuckJob[T])
+
+	mu        sync.Mutex
+	workers   []*worker                     // live workers; guarded by mu
+	abandoned []*worker                     // workers left to stuck handlers; guarded by mu
+	retrying  map[*pendingRetry[T]]struct{} // pending retries; guarded by mu
+	settled   counts                        // counts no longer held by a worker; guarded by mu
+	target    int                           // workers wanted (Resize, autoscale); guarded by mu
+	exits     int                           // workers asked to exit, not yet gone; guarded by mu
+	idleWake  atomic.Pointer[chan struct{}] // closed to wake idle workers; swapped under mu
+	health    healthLog                     // guarded by mu
+	nextID    int                           // guarded by mu
+	drainers  int                           // Shutdowns and hard stops ending jobs; guarded by mu
+	finishing bool                          // finishStop waits for no more drainers; guarded by mu
+	drained   chan struct{}                 // the last drainer left after finishing
+	late      []T                           // jobs finishStop handed back; guarded by mu
+	live      atomic.Int32                  // len(workers), for Submit's autoscale check
+	wg        sync.WaitGroup                // workers, but abandoned ones
+	out       *outbox[T]                    // nil when no hook is set
+	done      chan struct{}
 }
 
-// envelope is what travels through the queue: the job, and when a result
-// hook wants timings, the moment it was accepted.
+// envelope is what travels through the queue: the job, when a hook wants
+// timings the moment it was accepted, and for a retried job its history.
 type envelope[T any] struct {
 	job      T
-	accepted int64 // monotonic nanoseconds since the pool started; 0 if untimed
+	accepted int64       // monotonic nanoseconds since the pool started; 0 if untimed
+	retry    *retryState // nil on the first attempt
 }
 
 const (
-	modeRun      uint32 = iota // run every job taken
-	modeHandBack               // Shutdown ran out of time: leave queued jobs to it
-	modeCancel                 // the parent context ended: cancel queued jobs
+	ctlHandBack uint32 = 1 << iota // Shutdown ran out of time: leave queued jobs to it
+	ctlCancel                      // the parent context ended: cancel queued jobs
+	ctlShrink                      // some workers were asked to exit
 )
 
 // New starts a pool that runs handler for every submitted job, on the
@@ -105,28 +128,61 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 		kick:      make(chan struct{}, 1),
 		superStop: make(chan struct{}),
 		superDone: make(chan struct{}),
+		drained:   make(chan struct{}, 1),
+		retrying:  map[*pendingRetry[T]]struct{}{},
 		done:      make(chan struct{}),
 	}
-	if cfg.resultHook != nil {
-		hook, ok := cfg.resultHook.(func(Result[T]))
-		if !ok {
-			return nil, invalidOption("result hook is a %T; this pool needs a func(workerpool.Result[%T])", cfg.resultHook, *new(T))
-		}
-		p.hook = hook
-		p.timed = true
-		p.out = newOutbox(hook, cfg.logger)
+	wake := make(chan struct{})
+	p.idleWake.Store(&wake)
+	if err := p.setHooks(); err != nil {
+		return nil, err
 	}
 	p.runCtx, p.cancelRun = context.WithCancelCause(cfg.parent)
+	p.detached = context.WithoutCancel(p.runCtx)
+	if p.hook != nil || p.deadLetter != nil || p.stuckHook != nil {
+		p.timed = p.hook != nil
+		p.out = newOutbox(p, cfg.logger)
+	}
+	p.target = cfg.workers
+	if cfg.autoscale {
+		p.target = cfg.minWorkers
+	}
 	p.mu.Lock()
-	for range cfg.workers {
+	for range p.target {
 		p.startWorkerLocked()
 	}
 	p.mu.Unlock()
+	// Stopped by finishStop once every worker has exited.
 	go p.supervise()
 	// Runs hardStop on its own goroutine if the parent is canceled; stopped
-	// (never run) once the pool has stopped by Close or Shutdown.
-	p.stopHook = context.AfterFunc(cfg.parent, p.hardStop)
+	// (never run) once the pool has stopped.
+	p.stopHooks = append(p.stopHooks, context.AfterFunc(cfg.parent, p.hardStop))
+	if cfg.jobTimeout > 0 {
+		// Jobs with a timeout have contexts of their own: cancel them too.
+		p.stopHooks = append(p.stopHooks, context.AfterFunc(p.runCtx, p.cancelTimedJobs))
+	}
 	return p, nil
+}
+
+// setHooks checks that the hooks given as options take this pool's T.
+func (p *Pool[T]) setHooks() error {
+	var ok bool
+	if h := p.cfg.resultHook; h != nil {
+		if p.hook, ok = h.(func(Result[T])); !ok {
+			return invalidOption("result hook is a %T; this pool needs a func(workerpool.Result[%T])", h, *new(T))
+		}
+	}
+	if h := p.cfg.deadLetter; h != nil {
+		if p.deadLetter, ok = h.(func(DeadLetter[T])); !ok {
+			return invalidOption("dead-letter hook is a %T; this pool needs a func(workerpool.DeadLetter[%T])", h, *new(T))
+		}
+	}
+	if h := p.cfg.stuckHook; h != nil {
+		if p.stuckHook, ok = h.(func(StuckJob[T])); !ok {
+			return invalidOption("stuck hook is a %T; this pool needs a func(workerpool.StuckJob[%T])", h, *new(T))
+		}
+	}
+	return nil
 }
 
 // Submit adds job to the queue, blocking while the queue is full, and
@@ -156,6 +212,7 @@ func (p *Pool[T]) Submit(ctx context.Context, job T) error {
 	}
 	select {
 	case p.jobs <- e: // the common case: there is room
+		p.accepted()
 		p.leave()
 		return nil
 	default:
@@ -163,6 +220,7 @@ func (p *Pool[T]) Submit(ctx context.Context, job T) error {
 	var err error
 	select {
 	case p.jobs <- e:
+		p.accepted()
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-p.closing:
@@ -170,6 +228,15 @@ func (p *Pool[T]) Submit(ctx context.Context, job T) error {
 	}
 	p.leave()
 	return err
+}
+
+// accepted runs after a job entered the queue, before its send leaves the
+// gate. Only an autoscaling pool has work to do here: start a worker if it
+// has none (before leave, so that the queue cannot close meanwhile).
+func (p *Pool[T]) accepted() {
+	if p.cfg.autoscale && p.live.Load() == 0 {
+		p.scaleFromZero()
+	}
 }
 
 // TrySubmit adds job to the queue if there is room right now and never
@@ -187,6 +254,7 @@ func (p *Pool[T]) TrySubmit(job T) error {
 	var err error
 	select {
 	case p.jobs <- e:
+		p.accepted()
 	default:
 		err = ErrQueueFull
 	}

@@ -5,35 +5,51 @@ import (
 	"sync"
 )
 
-// outbox carries results from the workers to the result hook. Workers only
-// append to a list under a short lock, so a slow hook never blocks them;
-// one goroutine calls the hook for each result in order.
+// outbox carries results, dead letters and stuck reports from the workers
+// and the supervisor to the hooks. Producers only append to a list under a
+// short lock, so a slow hook never blocks them; one goroutine calls the
+// hooks, one item at a time, in order.
 type outbox[T any] struct {
-	hook     func(Result[T])
+	p        *Pool[T]
 	logger   *slog.Logger
 	mu       sync.Mutex
-	pending  []Result[T] // guarded by mu
-	closed   bool        // guarded by mu
+	pending  []item[T] // guarded by mu
+	closed   bool      // guarded by mu
 	wake     chan struct{}
 	finished chan struct{}
 }
 
-func newOutbox[T any](hook func(Result[T]), logger *slog.Logger) *outbox[T] {
+// item is one thing to deliver: a job's final result (and, if it failed
+// for good, its dead letter), or a stuck report.
+type item[T any] struct {
+	res        Result[T]
+	deadLetter bool    // also deliver it to the dead-letter hook
+	permanent  bool    // the last error was not retryable
+	errs       []error // the dead letter's errors
+	stuck      *StuckJob[T]
+}
+
+func newOutbox[T any](p *Pool[T], logger *slog.Logger) *outbox[T] {
 	o := &outbox[T]{
-		hook:     hook,
+		p:        p,
 		logger:   logger,
 		wake:     make(chan struct{}, 1),
 		finished: make(chan struct{}),
 	}
-	// Stops once close has been called and every pending result delivered.
+	// Stops once close has been called and every pending item delivered.
 	go o.deliver()
 	return o
 }
 
-// push queues r for the hook; it never waits for the hook.
-func (o *outbox[T]) push(r Result[T]) {
+// push queues it for the hooks; it never waits for them. Items pushed
+// after close (by an abandoned handler that returned late) are dropped.
+func (o *outbox[T]) push(it item[T]) {
 	o.mu.Lock()
-	o.pending = append(o.pending, r)
+	if o.closed {
+		o.mu.Unlock()
+		return
+	}
+	o.pending = append(o.pending, it)
 	first := len(o.pending) == 1
 	o.mu.Unlock()
 	if first { // the deliverer may be asleep: only an empty list lets it sleep
@@ -59,16 +75,16 @@ func (o *outbox[T]) poke() {
 
 func (o *outbox[T]) deliver() {
 	defer close(o.finished)
-	// Two lists take turns: workers append to one while this goroutine
+	// Two lists take turns: producers append to one while this goroutine
 	// delivers the other, so spare never shares an array with pending.
-	var spare []Result[T]
+	var spare []item[T]
 	for {
 		o.mu.Lock()
 		batch, closed := o.pending, o.closed
 		o.pending = spare
 		o.mu.Unlock()
-		for _, r := range batch {
-			o.call(r)
+		for i := range batch {
+			o.call(&batch[i])
 		}
 		clear(batch) // drop references to delivered jobs
 		spare = batch[:0]
@@ -81,12 +97,27 @@ func (o *outbox[T]) deliver() {
 	}
 }
 
-// call runs the hook once, recovering (and logging) a panic in it.
-func (o *outbox[T]) call(r Result[T]) {
+// call runs the hooks for one item, recovering (and logging) a panic in
+// them.
+func (o *outbox[T]) call(it *item[T]) {
 	defer func() {
 		if v := recover(); v != nil {
-			o.logger.Error("workerpool: result hook panicked", "panic", v)
+			o.logger.Error("workerpool: hook panicked", "panic", v)
 		}
 	}()
-	o.hook(r)
+	p := o.p
+	switch {
+	case it.stuck != nil:
+		if p.stuckHook != nil {
+			p.stuckHook(*it.stuck)
+		}
+		return
+	case it.deadLetter:
+		p.deadLetter(DeadLetter[T]{
+			Job: it.res.Job, Outcome: it.res.Outcome, Errors: it.errs, Permanent: it.permanent,
+		})
+	}
+	if p.hook != nil {
+		p.hook(it.res)
+	}
 }

@@ -84,7 +84,7 @@ func TestResultHookPanicIsRecoveredAndLogged(t *testing.T) {
 	if calls != 3 {
 		t.Fatalf("hook called %d times; want 3 (a panic in it must not stop delivery)", calls)
 	}
-	if !strings.Contains(logs.String(), "result hook panicked") {
+	if !strings.Contains(logs.String(), "hook panicked") {
 		t.Fatalf("log = %q; want the hook's panic reported", logs.String())
 	}
 }

@@ -6,25 +6,32 @@ import (
 	"fmt"
 )
 
-// running is the job a worker is running, as its loop and the loop's
-// panic recovery both need it.
+// running is the job a worker is running, as its loop, the loop's panic
+// recovery and (for jobs with a timeout) the supervisor need it.
 type running[T any] struct {
-	env    envelope[T]
-	ctx    context.Context
-	cancel context.CancelFunc // nil without a job timeout
-	start  int64              // when it started, if the pool is timed
-	active bool               // the handler has been called and has not returned
+	env       envelope[T]
+	attempt   int // 1 for the first
+	ctx       context.Context
+	cancel    context.CancelCauseFunc // nil without a job timeout
+	start     int64                   // when it started, if the pool is timed
+	active    bool                    // the handler has been called and has not returned
+	abandoned bool                    // declared stuck; the supervisor recorded its outcome
 }
 
 // begin prepares cur to run e: the job's context, its start time.
-func (p *Pool[T]) begin(cur *running[T], e envelope[T]) {
+func (p *Pool[T]) begin(w *worker, cur *running[T], e envelope[T]) {
 	cur.env = e
-	cur.ctx, cur.cancel = p.runCtx, nil
-	if p.cfg.jobTimeout > 0 {
-		cur.ctx, cur.cancel = context.WithTimeoutCause(p.runCtx, p.cfg.jobTimeout, ErrJobTimeout)
+	cur.attempt = 1
+	if e.retry != nil {
+		cur.attempt = len(e.retry.errs) + 1
 	}
 	if p.timed {
 		cur.start = p.now()
+	}
+	if p.cfg.jobTimeout > 0 {
+		p.beginTimed(w, cur)
+	} else {
+		cur.ctx, cur.cancel = p.runCtx, nil
 	}
 	cur.active = true
 }
@@ -51,13 +58,29 @@ func classify(ctx context.Context, err error) (Outcome, error) {
 	return outcome, fmt.Errorf("%w: %w", cause, err)
 }
 
-// end releases a started job's context, counts its outcome and reports it.
-func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) {
-	if cur.cancel != nil {
-		cur.cancel()
+// end finishes an attempt: it releases the job's context, then either
+// schedules another attempt or counts and reports the job's outcome. It
+// returns true when the caller must run the job again itself (a retry
+// once the queue is closing; cur.env then holds the job to run).
+func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) (again bool) {
+	if cur.cancel != nil && p.endTimed(w, cur) {
+		return false // abandoned: its outcome is recorded already
 	}
-	w.local.completed++
+	w.local.ended++
+	if p.shouldRetry(o, err, cur.attempt) {
+		w.local.retried++
+		e := cur.env
+		e.retry = &retryState{errs: appendErr(e.retry, err)}
+		delay := p.cfg.retry.backoff(cur.attempt)
+		if pr := p.scheduleRetry(e, delay); pr != nil && p.waitInPlace(pr, delay) {
+			cur.env = e
+			return true
+		}
+		return false
+	}
 	switch o {
+	case Succeeded:
+		w.local.succeeded++
 	case Failed:
 		w.local.failed++
 	case Panicked:
@@ -68,17 +91,58 @@ func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) {
 		w.local.canceled++
 	}
 	if p.out != nil {
-		end := p.now()
-		p.out.push(Result[T]{
-			Job: cur.env.job, Outcome: o, Err: err, Attempts: 1,
-			Wait: durationNs(cur.start - cur.env.accepted), Run: durationNs(end - cur.start),
-		})
+		p.emit(cur, o, err)
 	}
+	return false
 }
 
-// emitUnstarted reports a job that ended without starting.
-func (p *Pool[T]) emitUnstarted(e envelope[T], o Outcome, err error) {
-	if p.out != nil {
-		p.out.push(Result[T]{Job: e.job, Outcome: o, Err: err, Wait: durationNs(p.now() - e.accepted)})
+// emit reports a started job's final outcome to the hooks.
+func (p *Pool[T]) emit(cur *running[T], o Outcome, err error) {
+	var errs []error
+	if cur.env.retry != nil {
+		errs = appendErr(cur.env.retry, err)
 	}
+	it := item[T]{res: Result[T]{
+		Job: cur.env.job, Outcome: o, Err: err, Attempts: cur.attempt, Errors: errs,
+	}}
+	if p.timed {
+		end := p.now()
+		it.res.Wait = durationNs(cur.start - cur.env.accepted)
+		it.res.Run = durationNs(end - cur.start)
+	}
+	if p.deadLetter != nil && (o == Failed || o == Panicked || o == TimedOut) {
+		it.deadLetter = true
+		it.permanent = p.cfg.retry == nil || !p.cfg.retry.Retryable(err)
+		it.errs = errs
+		if errs == nil {
+			it.errs = []error{err}
+		}
+	}
+	p.out.push(it)
+}
+
+// appendErr returns a new slice: the errors so far and err.
+func appendErr(r *retryState, err error) []error {
+	if r == nil {
+		return []error{err}
+	}
+	errs := make([]error, len(r.errs), len(r.errs)+1)
+	copy(errs, r.errs)
+	return append(errs, err)
+}
+
+// emitUnstarted reports a job that ended without starting (again).
+func (p *Pool[T]) emitUnstarted(e envelope[T], o Outcome, err error) {
+	if p.out == nil {
+		return
+	}
+	it := item[T]{res: Result[T]{Job: e.job, Outcome: o, Err: err}}
+	if e.retry != nil {
+		it.res.Attempts = len(e.retry.errs)
+		it.res.Errors = e.retry.errs
+	}
+	if p.timed {
+		it.res.Wait = durationNs(p.now() - e.accepted)
+	}
+	p.out.push(it)
 }

@@ -14,17 +14,18 @@ package workerpool
 // writes, each busy worker makes its counts visible once per tick of the
 // pool's clock (about every 10ms) and whenever it runs out of work, so the
 // jobs a worker took since then are missing from Submitted and the counts
-// that follow it. Every field is still a count that really was reached,
-// and none is ever negative.
+// that follow it. No field is ever negative.
 type Stats struct {
 	// Submitted counts the jobs accepted by Submit, TrySubmit or Go.
 	Submitted uint64
 	// Succeeded, Failed, Panicked, TimedOut, Canceled and Dropped count the
-	// jobs that ended with each [Outcome].
+	// jobs that ended with each [Outcome]. A retried job counts once, with
+	// the outcome of its last attempt.
 	Succeeded, Failed, Panicked, TimedOut, Canceled, Dropped uint64
 	// Running is the number of jobs whose handler is running.
 	Running int
-	// Queued is the number of accepted jobs waiting for a worker.
+	// Queued is the number of accepted jobs waiting for a worker, jobs
+	// waiting for their next attempt ([WithRetry]) included.
 	Queued int
 }
 
@@ -33,36 +34,45 @@ type Stats struct {
 func (p *Pool[T]) Stats() Stats {
 	p.mu.Lock()
 	c := p.settled
-	for _, w := range p.workers {
-		w.pub.addTo(&c)
+	for _, list := range [][]*worker{p.workers, p.abandoned} {
+		for _, w := range list {
+			w.pub.addTo(&c)
+		}
 	}
 	p.mu.Unlock()
-	queued := len(p.jobs)
-	ended := c.failed + c.panicked + c.timedOut + c.canceled
+	retrying := max(p.pendingRetries.Load(), 0)
+	freshQueued := max(int64(len(p.jobs))-p.retriesQueued.Load(), 0)
 	return Stats{
-		Submitted: c.started + c.canceledUnstarted + c.dropped + uint64(queued),
-		Succeeded: c.completed - ended,
+		Submitted: c.fresh + uint64(freshQueued),
+		Succeeded: c.succeeded,
 		Failed:    c.failed,
 		Panicked:  c.panicked,
 		TimedOut:  c.timedOut,
 		Canceled:  c.canceled + c.canceledUnstarted,
 		Dropped:   c.dropped,
-		Running:   int(c.started - c.completed),
-		Queued:    queued,
+		Running:   int(c.started - min(c.ended, c.started)),
+		Queued:    int(freshQueued + retrying),
 	}
 }
 
 // counts are a worker's (or several workers') job counts.
 type counts struct {
-	started, completed                   uint64 // jobs whose handler started, and returned
-	failed, panicked, timedOut, canceled uint64 // outcomes of completed jobs, but Succeeded
-	canceledUnstarted                    uint64 // taken after the parent ended; never started
-	dropped                              uint64 // handed back by Shutdown (pool-wide only)
+	fresh              uint64 // jobs taken from the queue on their first attempt
+	started, ended     uint64 // attempts begun, and ended
+	retried            uint64 // attempts that ended in a retry, not an outcome
+	succeeded, failed  uint64 // final outcomes of started jobs
+	panicked, timedOut uint64
+	canceled           uint64
+	canceledUnstarted  uint64 // taken after the parent ended; never started
+	dropped            uint64 // handed back by Shutdown (pool-wide only)
 }
 
 func (c *counts) add(o *counts) {
+	c.fresh += o.fresh
 	c.started += o.started
-	c.completed += o.completed
+	c.ended += o.ended
+	c.retried += o.retried
+	c.succeeded += o.succeeded
 	c.failed += o.failed
 	c.panicked += o.panicked
 	c.timedOut += o.timedOut
@@ -72,15 +82,18 @@ func (c *counts) add(o *counts) {
 }
 
 // addTo adds the published counters to c, reading them in the reverse of
-// the order publish writes them: every outcome read here belongs to a
-// completion read after it, and every completion to a start, so Succeeded
-// and Running cannot come out negative.
+// the order publish writes them: every outcome read here belongs to an
+// attempt whose end is read after it, and every end to a start, so Running
+// cannot come out negative.
 func (pub *published) addTo(c *counts) {
 	c.canceled += pub.canceled.Load()
 	c.timedOut += pub.timedOut.Load()
 	c.panicked += pub.panicked.Load()
 	c.failed += pub.failed.Load()
-	c.completed += pub.completed.Load()
+	c.succeeded += pub.succeeded.Load()
+	c.retried += pub.retried.Load()
+	c.ended += pub.ended.Load()
 	c.canceledUnstarted += pub.canceledUnstarted.Load()
 	c.started += pub.started.Load()
+	c.fresh += pub.fresh.Load()
 }

@@ -1,19 +1,30 @@
 package workerpool
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // tick is the period of the pool's epoch clock: how often a busy worker
-// makes its counts visible, and how often the supervisor looks at workers.
+// makes its counts visible, and how often the supervisor looks at workers
+// (more often when job deadlines need it; see timeoutPeriod).
 const tick = 10 * time.Millisecond
 
-// supervise advances the epoch every tick while any worker is running, so
-// that busy workers publish their counts. It sleeps while every worker
-// waits for work (a worker that wakes up kicks it), so an idle pool costs
-// no CPU. It is started by New and stopped by finishStop once every worker
+// supervise is the pool's supervisor. Every period while any worker runs,
+// it advances the epoch (so busy workers publish their counts), cancels
+// jobs past their deadline, declares stuck the handlers past their
+// deadline and grace and replaces their workers, and scales an autoscaling
+// pool. When nothing runs it sleeps until a worker wakes it, so an idle
+// pool costs no CPU. New starts it; finishStop stops it once every worker
 // has exited.
 func (p *Pool[T]) supervise() {
 	defer close(p.superDone)
-	t := time.NewTicker(tick)
+	period := tick
+	if d := p.cfg.jobTimeout; d > 0 {
+		period = timeoutPeriod(d)
+	}
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
@@ -22,7 +33,7 @@ func (p *Pool[T]) supervise() {
 		case <-t.C:
 		}
 		p.epoch.Add(1)
-		if p.anyRunning() {
+		if p.inspect(time.Now()) {
 			continue
 		}
 		t.Stop()
@@ -30,26 +41,88 @@ func (p *Pool[T]) supervise() {
 		case <-p.superStop:
 			return
 		case <-p.kick:
-			t.Reset(tick)
+			t.Reset(period)
 		}
 	}
 }
 
-// anyRunning reports whether some live worker last published that it was
-// running jobs.
-func (p *Pool[T]) anyRunning() bool {
+// inspect looks at every worker once; it reports whether the supervisor
+// should keep ticking.
+func (p *Pool[T]) inspect(now time.Time) (busy bool) {
+	var stuck []StuckJob[T]
+	var gids []uint64
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, w := range p.workers {
-		if w.pub.state.Load()&3 == workerRunning {
-			return true
+	for _, w := range slices.Clone(p.workers) {
+		state := w.pub.state.Load()
+		if state&3 != w.seen&3 {
+			w.since = now
+		}
+		w.seen = state
+		if state&3 == workerRunning {
+			busy = true
+		}
+		if p.cfg.jobTimeout > 0 {
+			if s, gid, ok := p.checkDeadlineLocked(w, now); ok {
+				stuck, gids = append(stuck, s), append(gids, gid)
+			}
 		}
 	}
-	return false
+	if p.cfg.autoscale && p.autoscaleLocked(now) {
+		busy = true
+	}
+	p.mu.Unlock()
+	for i := range stuck {
+		stuck[i].Stack = stackOf(gids[i])
+		if p.out != nil && p.stuckHook != nil {
+			p.out.push(item[T]{stuck: &stuck[i]})
+		}
+	}
+	return busy
 }
 
-// kickSupervisor wakes the supervisor if it sleeps; a worker calls it after
-// publishing that it woke up with a job.
+// checkDeadlineLocked cancels w's job if it is past its deadline, and
+// declares it stuck once it is past the grace period too: its outcome is
+// recorded as TimedOut, and if the cap allows, its worker is abandoned to
+// it and a fresh one started. p.mu must be held.
+func (p *Pool[T]) checkDeadlineLocked(w *worker, now time.Time) (s StuckJob[T], gid uint64, stuck bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	j := &w.job
+	if !j.active || j.stuck {
+		return s, 0, false
+	}
+	if !j.expired && !now.Before(j.deadline) {
+		j.expired = true
+		j.cancel(ErrJobTimeout)
+	}
+	if !j.expired || now.Sub(j.deadline) < p.cfg.stuckGrace {
+		return s, 0, false
+	}
+	j.stuck = true
+	cur := j.cur.(*running[T])
+	ran := now.Sub(j.started)
+	p.settled.ended++
+	p.settled.timedOut++
+	if p.out != nil {
+		p.emit(cur, TimedOut, fmt.Errorf("%w: %w after %v", ErrJobTimeout, ErrStuck, ran.Round(time.Millisecond)))
+	}
+	p.recordLocked(HealthEvent{Time: now, Kind: EventStuck, Worker: w.id, Ran: ran})
+	s = StuckJob[T]{Job: cur.env.job, Worker: w.id, Ran: ran}
+	if len(p.abandoned) >= p.cfg.maxAbandon {
+		p.recordLocked(HealthEvent{Time: now, Kind: EventAbandonLimit, Worker: w.id})
+		return s, w.gid, true
+	}
+	j.replaced, s.Abandoned = true, true
+	remove(&p.workers, w)
+	p.abandoned = append(p.abandoned, w)
+	p.startWorkerLocked()
+	p.recordLocked(HealthEvent{Time: now, Kind: EventReplaced, Worker: p.nextID})
+	p.wg.Done() // the pool no longer waits for the abandoned goroutine
+	return s, w.gid, true
+}
+
+// kickSupervisor wakes the supervisor if it sleeps; a worker calls it when
+// it publishes that it runs jobs.
 func (p *Pool[T]) kickSupervisor() {
 	select {
 	case p.kick <- struct{}{}:

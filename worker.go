@@ -3,7 +3,9 @@ package workerpool
 import (
 	"context"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // worker is one goroutine taking jobs from the queue.
@@ -16,22 +18,34 @@ import (
 // worth of jobs per worker, and an idle or stopped pool's are exact.
 type worker struct {
 	id       int
-	local    counts // owned by the worker's goroutine
-	pubEpoch uint64 // epoch of the last publish; owned by the worker's goroutine
-	pubState uint64 // state of the last publish; owned by the worker's goroutine
+	gid      uint64    // its goroutine's id, to find its stack when stuck
+	since    time.Time // when the supervisor last saw its state change; guarded by the pool's mu
+	seen     uint64    // the published state the supervisor last saw; guarded by the pool's mu
+	local    counts    // owned by the worker's goroutine
+	pubEpoch uint64    // epoch of the last publish; owned by the worker's goroutine
+	pubState uint64    // state of the last publish; owned by the worker's goroutine
 	pub      published
-	_        [64]byte // keep the next worker's atomics off this cache line
+
+	// The job with a timeout it is running (jobctx.go), shared with the
+	// supervisor and with the canceling of the pool; guarded by mu.
+	mu  sync.Mutex
+	job timedJob
+
+	_ [64]byte // keep the next worker's atomics off this cache line
 }
 
-// published is what a worker last made visible to Stats (and, later, the
-// supervisor). Counters only grow. publish writes them in the order below
+// published is what a worker last made visible to Stats and the
+// supervisor. Counters only grow. publish writes them in the order below
 // and readers read them in the reverse order, so a reader never sees an
-// outcome without its completion, or a completion without its start.
+// outcome without its attempt's end, or an end without its start.
 type published struct {
 	state             atomic.Uint64 // epoch<<2 | workerIdle/workerRunning/workerStopped
+	fresh             atomic.Uint64
 	started           atomic.Uint64
 	canceledUnstarted atomic.Uint64
-	completed         atomic.Uint64
+	ended             atomic.Uint64
+	retried           atomic.Uint64
+	succeeded         atomic.Uint64
 	failed            atomic.Uint64
 	panicked          atomic.Uint64
 	timedOut          atomic.Uint64
@@ -47,43 +61,57 @@ const (
 // publish makes w's counts visible, with the given state.
 func (w *worker) publish(epoch, state uint64) {
 	w.pubEpoch, w.pubState = epoch, state
-	w.pub.started.Store(w.local.started)
-	w.pub.canceledUnstarted.Store(w.local.canceledUnstarted)
-	w.pub.completed.Store(w.local.completed)
-	w.pub.failed.Store(w.local.failed)
-	w.pub.panicked.Store(w.local.panicked)
-	w.pub.timedOut.Store(w.local.timedOut)
-	w.pub.canceled.Store(w.local.canceled)
-	w.pub.state.Store(epoch<<2 | state)
+	l, pub := &w.local, &w.pub
+	pub.fresh.Store(l.fresh)
+	pub.started.Store(l.started)
+	pub.canceledUnstarted.Store(l.canceledUnstarted)
+	pub.ended.Store(l.ended)
+	pub.retried.Store(l.retried)
+	pub.succeeded.Store(l.succeeded)
+	pub.failed.Store(l.failed)
+	pub.panicked.Store(l.panicked)
+	pub.timedOut.Store(l.timedOut)
+	pub.canceled.Store(l.canceled)
+	pub.state.Store(epoch<<2 | state)
 }
 
 // startWorkerLocked starts one more worker. p.mu must be held.
 func (p *Pool[T]) startWorkerLocked() {
 	p.nextID++
-	w := &worker{id: p.nextID}
+	w := &worker{id: p.nextID, since: time.Now()}
 	w.publish(p.epoch.Load(), workerIdle)
 	p.workers = append(p.workers, w)
+	p.live.Store(int32(len(p.workers)))
 	// The worker stops when the queue is closed and empty (Close, Shutdown
 	// and a canceled parent close it), right after Shutdown runs out of
-	// time, or when a handler calls runtime.Goexit, in which case it starts
-	// its own replacement first.
-	p.wg.Go(func() { p.work(w) })
+	// time, when Resize or autoscaling asks it to, after its stuck handler
+	// returns (it was abandoned and replaced), or when a handler calls
+	// runtime.Goexit, in which case it starts its own replacement first.
+	p.wg.Add(1)
+	go p.work(w)
 }
 
-// work is a worker goroutine. It runs loop until the queue is done,
+// work is a worker goroutine. It runs loop until the worker should stop,
 // starting it again after each panic that loop recovered.
 func (p *Pool[T]) work(w *worker) {
+	w.mu.Lock()
+	w.gid = goroutineID()
+	w.mu.Unlock()
 	finished := false
 	defer func() {
 		w.publish(p.epoch.Load(), workerStopped)
 		p.mu.Lock()
-		if !finished {
+		if !finished && !p.isAbandonedLocked(w) {
 			// A handler called runtime.Goexit and unwound this goroutine;
 			// loop has recorded the job. Keep the pool's capacity.
 			p.startWorkerLocked()
+			p.recordLocked(HealthEvent{Kind: EventGoexit, Worker: w.id})
 		}
-		p.retireLocked(w)
+		abandoned := p.retireLocked(w)
 		p.mu.Unlock()
+		if !abandoned { // the supervisor released an abandoned worker already
+			p.wg.Done()
+		}
 	}()
 	for p.loop(w) {
 	}
@@ -91,10 +119,10 @@ func (p *Pool[T]) work(w *worker) {
 }
 
 // loop is the seed's `for job := range jobs`: it takes jobs and runs them
-// until the queue is closed and empty (or Shutdown ran out of time), and
-// then returns false. It returns true after a handler panicked and the
-// panic was recovered and recorded. Recovery lives here, once per loop,
-// rather than around each job, so that a job costs no deferred call.
+// until the worker should stop, and then returns false. It returns true
+// after a handler panicked and the panic was recovered and recorded.
+// Recovery lives here, once per loop, rather than around each job, so that
+// a job costs no deferred call.
 func (p *Pool[T]) loop(w *worker) (recovered bool) {
 	var cur running[T]
 	defer func() {
@@ -111,67 +139,139 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 		cur.active = false
 		p.cfg.logger.Error("workerpool: job panicked", "worker", w.id, "panic", v)
 		p.end(w, &cur, Panicked, &PanicError{Value: v, Stack: debug.Stack()})
-		recovered = true
+		recovered = !cur.abandoned
 	}()
 	for {
-		if p.mode.Load() == modeHandBack {
-			// Shutdown ran out of time and takes the queued jobs back itself.
+		if ctl := p.ctl.Load(); ctl != 0 && p.control(w, ctl) {
 			return false
 		}
-		e, ok, woke := p.take(w)
-		if !ok {
+		e, got, open := p.take(w)
+		if !open {
 			return false
 		}
-		// A job taken just as Shutdown ran out of time still runs, with its
-		// context already canceled: taken means started, never handed back.
-		if p.mode.Load() == modeCancel {
+		if !got { // woken to look at ctl
+			continue
+		}
+		if e.retry != nil {
+			p.retriesQueued.Add(-1)
+			p.pendingRetries.Add(-1)
+		} else {
+			w.local.fresh++
+		}
+		if p.ctl.Load()&ctlCancel != 0 {
+			// The parent ended: a queued job is canceled without starting.
 			w.local.canceledUnstarted++
 			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
 			continue
 		}
-		w.local.started++
-		if epoch := p.epoch.Load(); epoch != w.pubEpoch || w.pubState != workerRunning {
-			w.publish(epoch, workerRunning)
-			if woke {
+		// A job taken just as Shutdown ran out of time still runs, with its
+		// context already canceled: taken means started, never handed back.
+		for {
+			w.local.started++
+			if epoch := p.epoch.Load(); epoch != w.pubEpoch || w.pubState != workerRunning {
+				w.publish(epoch, workerRunning)
 				p.kickSupervisor()
 			}
+			p.begin(w, &cur, e)
+			err := p.handler(cur.ctx, e.job)
+			cur.active = false
+			outcome := Succeeded
+			if err != nil {
+				outcome, err = classify(cur.ctx, err)
+			}
+			again := p.end(w, &cur, outcome, err)
+			if cur.abandoned {
+				return false // declared stuck: a fresh worker has its place
+			}
+			if !again {
+				break
+			}
+			// The queue is closing: the retry runs here, after its delay.
+			e = cur.env
 		}
-		p.begin(&cur, e)
-		err := p.handler(cur.ctx, e.job)
-		cur.active = false
-		outcome := Succeeded
-		if err != nil {
-			outcome, err = classify(cur.ctx, err)
-		}
-		p.end(w, &cur, outcome, err)
 	}
 }
 
 // take receives the next job. Only when the queue is empty does the worker
-// publish its counts and idle state before it waits; woke reports that it
-// waited, so that the caller wakes the supervisor too.
-func (p *Pool[T]) take(w *worker) (e envelope[T], ok, woke bool) {
+// publish its counts and idle state and wait; it then also wakes when the
+// pool wants workers to look at ctl (got false, open true). open is false
+// once the queue is closed and empty.
+func (p *Pool[T]) take(w *worker) (e envelope[T], got, open bool) {
 	select {
-	case e, ok = <-p.jobs:
-		return e, ok, false
+	case e, open = <-p.jobs:
+		return e, open, open
 	default:
 	}
 	w.publish(p.epoch.Load(), workerIdle)
-	e, ok = <-p.jobs
-	return e, ok, true
+	wake := *p.idleWake.Load()
+	select {
+	case e, open = <-p.jobs:
+		return e, open, open
+	case <-wake:
+		return e, false, true
+	}
+}
+
+// control handles a non-zero ctl at the top of the loop; it reports whether
+// the worker should stop.
+func (p *Pool[T]) control(w *worker, ctl uint32) bool {
+	if ctl&ctlHandBack != 0 {
+		// Shutdown ran out of time and takes the queued jobs back itself.
+		return true
+	}
+	if ctl&ctlShrink != 0 {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.exits > 0 {
+			p.exits--
+			if p.exits == 0 {
+				p.ctl.And(^ctlShrink)
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// wakeIdleLocked wakes every worker waiting for a job, so that it looks at
+// ctl. p.mu must be held.
+func (p *Pool[T]) wakeIdleLocked() {
+	next := make(chan struct{})
+	close(*p.idleWake.Swap(&next))
 }
 
 // retireLocked moves an exiting worker's counts into p.settled and removes
-// it from the live workers. p.mu must be held.
-func (p *Pool[T]) retireLocked(w *worker) {
+// it from the live or abandoned workers; it reports whether it was an
+// abandoned one. p.mu must be held.
+func (p *Pool[T]) retireLocked(w *worker) (abandoned bool) {
 	p.settled.add(&w.local)
-	for i, x := range p.workers {
+	if remove(&p.abandoned, w) {
+		p.recordLocked(HealthEvent{Kind: EventStuckReturned, Worker: w.id})
+		return true
+	}
+	remove(&p.workers, w)
+	p.live.Store(int32(len(p.workers)))
+	return false
+}
+
+func (p *Pool[T]) isAbandonedLocked(w *worker) bool {
+	for _, x := range p.abandoned {
 		if x == w {
-			last := len(p.workers) - 1
-			p.workers[i] = p.workers[last]
-			p.workers[last] = nil
-			p.workers = p.workers[:last]
-			break
+			return true
 		}
 	}
+	return false
+}
+
+func remove(ws *[]*worker, w *worker) bool {
+	for i, x := range *ws {
+		if x == w {
+			last := len(*ws) - 1
+			(*ws)[i] = (*ws)[last]
+			(*ws)[last] = nil
+			*ws = (*ws)[:last]
+			return true
+		}
+	}
+	return false
 }
