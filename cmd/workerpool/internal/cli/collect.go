@@ -218,12 +218,7 @@ func (c *collector) explain(f finished) string {
 }
 
 // outcomeText is the outcome --json reports.
-func outcomeText(f finished) string {
-	if f.outcome == workerpool.Failed && errors.Is(f.job.res.Err, workerpool.ErrJobTimeout) {
-		return workerpool.TimedOut.String() // timed out on the last in-handler retry
-	}
-	return f.outcome.String()
-}
+func outcomeText(f finished) string { return f.outcome.String() }
 
 // message writes "workerpool: msg" on stderr.
 func (c *collector) message(msg string) {

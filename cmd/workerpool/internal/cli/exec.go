@@ -24,6 +24,14 @@ const (
 // which no argument of a process can.
 var errNUL = errors.New("the command line contains a NUL byte (use -0 for NUL-separated input)")
 
+// startError is the error of a command that could not be started: it does
+// not exist, cannot be executed, or its arguments hold a NUL byte. Trying
+// again would not help.
+type startError struct{ err error }
+
+func (e *startError) Error() string { return e.err.Error() }
+func (e *startError) Unwrap() error { return e.err }
+
 // procResult is what one run of a command gave.
 type procResult struct {
 	Start    time.Time // zero when the command was never started
@@ -70,7 +78,7 @@ func runProcess(ctx context.Context, spec procSpec) procResult {
 	}
 	for _, a := range spec.Argv {
 		if strings.IndexByte(a, 0) >= 0 {
-			return procResult{Start: time.Now(), ExitCode: exitCannotRun, Err: errNUL}
+			return procResult{Start: time.Now(), ExitCode: exitCannotRun, Err: &startError{errNUL}}
 		}
 	}
 	res := procResult{Start: time.Now()}
@@ -94,7 +102,7 @@ func runProcess(ctx context.Context, spec procSpec) procResult {
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			res.ExitCode = exitNotFound
 		}
-		res.Err = err
+		res.Err = &startError{err}
 		res.Duration = time.Since(res.Start)
 		return res
 	}

@@ -2,32 +2,40 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/workerpool/workerpool"
 	"golang.org/x/sys/unix"
 )
 
-// handler returns the pool's handler for the options.
-func (r *runner) handler() func(context.Context, *job) error {
-	if r.o.Retries > 0 {
-		return r.withRetries(r.attempt)
+// poolOptions are the pool's options for a run: a hand-off queue (so that
+// nothing waits in a queue when intake stops), --timeout per attempt and
+// --retries through the pool's retry policy, whose waits hold no worker.
+func (r *runner) poolOptions() []workerpool.Option {
+	opts := []workerpool.Option{
+		workerpool.WithWorkers(r.o.Jobs),
+		workerpool.WithQueueSize(0),
+		workerpool.WithJobTimeout(r.o.Timeout),
+		workerpool.WithContext(r.kill),
 	}
-	return r.attempt
+	if r.o.Retries > 0 {
+		base := max(r.o.RetryDelay, time.Nanosecond) // the policy needs > 0; 0 means at once
+		opts = append(opts, workerpool.WithRetry(workerpool.RetryPolicy{
+			MaxAttempts: r.o.Retries + 1,
+			BaseDelay:   base,
+			MaxDelay:    max(MaxRetryDelay, base),
+		}))
+	}
+	return opts
 }
 
-// poolTimeout is the pool's per-job timeout: --timeout, unless retries are
-// made inside the handler, which then times each attempt itself.
-func (r *runner) poolTimeout() time.Duration {
-	if r.o.Retries > 0 {
-		return 0
-	}
-	return r.o.Timeout
-}
-
-// attempt runs the job's command once. It returns nil when the command
-// exits 0; otherwise an error that wraps the context's cause when the
-// context stopped it, so that the pool counts it timed out or canceled.
+// attempt is the pool's handler: it runs the job's command once. It returns
+// nil when the command exits 0; the context's cause when the context
+// stopped it, so that the pool counts it timed out or canceled; an error
+// marked workerpool.Permanent when the command could not start, so that
+// it is not retried; otherwise an error that gives the exit status.
 func (r *runner) attempt(ctx context.Context, j *job) error {
 	j.attempts++
 	r.running.Add(1)
@@ -50,6 +58,8 @@ func (r *runner) attempt(ctx context.Context, j *job) error {
 		j.received = out.collect() + errs.collect()
 	}
 	switch {
+	case errors.As(j.res.Err, new(*startError)):
+		return workerpool.Permanent(j.res.Err) // it will not start next time either
 	case j.res.Err != nil:
 		return j.res.Err
 	case j.res.Signal != 0:

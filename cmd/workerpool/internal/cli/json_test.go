@@ -47,3 +47,12 @@ func TestJSONTimedOut(t *testing.T) {
 		t.Errorf("got %+v", r)
 	}
 }
+
+func TestMissingCommandIsNotRetried(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, "", "run", "--json", "--retries", "3", "--retry-delay", "1ms", "--", "no-such-command-xyzzy", ":::", "a")
+	recs := decodeJSON(t, r.stdout)
+	if r.code != 1 || len(recs) != 1 || recs[0].Attempts != 1 || recs[0].ExitCode != exitNotFound {
+		t.Errorf("got %+v; want one attempt, exit code 127", r)
+	}
+}

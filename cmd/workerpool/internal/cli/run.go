@@ -171,17 +171,13 @@ func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int
 	if ctx.Err() != nil { // stopped before anything started
 		return ExitInterrupted
 	}
-	pool, err := workerpool.New(r.handler(),
-		workerpool.WithWorkers(r.o.Jobs),
-		workerpool.WithQueueSize(0), // hand-off: nothing waits in a queue when we halt
-		workerpool.WithJobTimeout(r.poolTimeout()),
-		workerpool.WithContext(r.kill),
+	pool, err := workerpool.New(r.attempt, append(r.poolOptions(),
 		workerpool.WithResultHook(func(res workerpool.Result[*job]) {
 			r.events <- event{kind: evResult, seq: res.Job.seq, fin: finished{
 				job: res.Job, outcome: res.Outcome, err: res.Err,
 				attempts: max(res.Attempts, res.Job.attempts),
 			}}
-		}),
+		}))...,
 	)
 	if err != nil { // every option was validated by parseRun
 		fmt.Fprintf(r.env.Stderr, "workerpool run: %v\n", err)
