@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -215,5 +216,28 @@ func TestKillAllReachesGroupsAddedLater(t *testing.T) {
 	res := runProcess(context.Background(), procSpec{Argv: []string{"sleep", "60"}, Groups: &g})
 	if res.Signal != syscall.SIGKILL {
 		t.Errorf("runProcess = %+v; want the command killed by SIGKILL", res)
+	}
+}
+
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	t.Parallel()
+	// A producer that has written one job and then nothing: the first
+	// interrupt must still end the run.
+	pr, pw := io.Pipe()
+	defer pw.Close() // lets the blocked reader go once the test is done
+	sigs := make(chan os.Signal, 1)
+	var out safeBuffer
+	var errs watchWriter
+	done := startRun(t, []string{"run", "--", "echo"}, Env{Stdin: pr, Stdout: &out, Stderr: &errs, Signals: sigs})
+	if _, err := pw.Write([]byte("first\n")); err != nil {
+		t.Fatal(err)
+	}
+	stopped := errs.when("starting no more jobs")
+	sigs <- syscall.SIGINT
+	await(t, stopped, "the interrupt's message")
+	var code int
+	await(t, recv(done, &code), "the run to end")
+	if code != ExitInterrupted {
+		t.Errorf("exit code = %d; want %d", code, ExitInterrupted)
 	}
 }

@@ -159,6 +159,9 @@ func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int
 	r.intake, r.stopIntake = context.WithCancelCause(r.kill)
 	defer r.stopIntake(errCanceled)
 
+	if ctx.Err() != nil { // stopped before anything started
+		return ExitInterrupted
+	}
 	if f, err := os.Open(os.DevNull); err == nil {
 		r.devnull = f
 		defer f.Close()
@@ -166,10 +169,6 @@ func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int
 	if wantProgress(r.env.Stderr, r.o) {
 		r.bar = newProgress(r.env.Stderr, list.total(), progressThrottle)
 		r.term.before = r.bar.clear
-	}
-
-	if ctx.Err() != nil { // stopped before anything started
-		return ExitInterrupted
 	}
 	pool, err := workerpool.New(r.attempt, append(r.poolOptions(),
 		workerpool.WithResultHook(func(res workerpool.Result[*job]) {
@@ -221,14 +220,22 @@ func (r *runner) feed(pool *workerpool.Pool[*job], src source, skip map[int64]bo
 	var seq int64
 	var stopped error // why the feeding stopped before the end
 	defer func() { r.events <- event{kind: evTotal, seq: seq, err: stopped} }()
+	recs, quit := readAhead(src)
+	defer close(quit)
 	for {
-		rec, err := src.Next()
-		if err == io.EOF {
+		var rr readResult
+		select {
+		case rr = <-recs:
+		case <-r.intake.Done():
+			stopped = context.Cause(r.intake)
 			return
 		}
-		if err != nil {
-			r.events <- event{kind: evReadError, err: err}
-			stopped = err
+		if rr.err == io.EOF {
+			return
+		}
+		if rr.err != nil {
+			r.events <- event{kind: evReadError, err: rr.err}
+			stopped = rr.err
 			return
 		}
 		select {
@@ -238,7 +245,7 @@ func (r *runner) feed(pool *workerpool.Pool[*job], src source, skip map[int64]bo
 			return
 		}
 		seq++
-		switch {
+		switch rec := rr.rec; {
 		case rec.Err != nil:
 			r.events <- event{kind: evBadRecord, seq: seq, err: rec.Err}
 		case skip[seq]:
@@ -253,6 +260,37 @@ func (r *runner) feed(pool *workerpool.Pool[*job], src source, skip map[int64]bo
 			}
 		}
 	}
+}
+
+// readResult is one result of source.Next.
+type readResult struct {
+	rec Record
+	err error
+}
+
+// readAhead reads src on a goroutine of its own, so that an interrupt stops
+// intake even while a read of the job list is blocked (a producer that
+// writes nothing, a terminal). Closing quit lets the goroutine go: it ends
+// at the end of the list or, once quit is closed, when its current read
+// returns. That read is the one thing a run may leave behind, until the
+// input yields or the process exits.
+func readAhead(src source) (<-chan readResult, chan<- struct{}) {
+	recs := make(chan readResult)
+	quit := make(chan struct{})
+	go func() {
+		for {
+			rec, err := src.Next()
+			select {
+			case recs <- readResult{rec, err}:
+			case <-quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return recs, quit
 }
 
 // dryRun prints each job's command instead of running it.
