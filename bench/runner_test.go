@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,4 +67,34 @@ func TestSpin(t *testing.T) {
 		t.Fatalf("spinRounds() = %d; want ≥ 1", n)
 	}
 	t.Logf("spin=%d", n)
+}
+
+// TestLibNames checks that library names can stand in a benchmark name and
+// a benchstat key, and prints them for run.sh, which runs them in turn.
+func TestLibNames(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	var names []string
+	for _, lib := range bench.Libs() {
+		if seen[lib.Name] || !validName(lib.Name) {
+			t.Errorf("library name %q is repeated or not [a-z0-9]+", lib.Name)
+		}
+		seen[lib.Name] = true
+		names = append(names, lib.Name)
+	}
+	for _, lib := range bench.TimeoutLibs(time.Minute) {
+		if !seen[lib.Name] {
+			t.Errorf("timeout library %q is not in Libs(), so run.sh would never run it", lib.Name)
+		}
+	}
+	t.Logf("libs=%s", strings.Join(names, ","))
+}
+
+func validName(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
 }
