@@ -4,6 +4,7 @@
 #
 #   bench/run.sh          full run (about 5 minutes on 2 cores); writes
 #                         bench/results/{bench.txt,benchstat.txt,ratios.md,chart.svg}
+#                         and the results table in bench/README.md
 #   bench/run.sh quick    a fast look (under a minute); writes bench/out/
 #   COUNT=n bench/run.sh  override the number of rounds
 #
@@ -17,11 +18,11 @@ cd "$(dirname "$0")"
 mode=${1:-full}
 case $mode in
 full)
-	out=results count=${COUNT:-10}
+	out=results count=${COUNT:-10} readme=README.md
 	jobs=500000 cpujobs=200000 sleepjobs=100000 latjobs=4000
 	;;
 quick)
-	out=out count=${COUNT:-2}
+	out=out count=${COUNT:-2} readme=
 	jobs=100000 cpujobs=50000 sleepjobs=100000 latjobs=1000
 	;;
 *)
@@ -74,5 +75,5 @@ echo "## context.WithTimeoutCause alone" >>"$out/benchstat.txt"
 go tool benchstat -filter '.name:WithTimeoutCause' "$file" >>"$out/benchstat.txt"
 cat "$out/benchstat.txt"
 
-go run ./cmd/chart -in "$file" -svg "$out/chart.svg" -md "$out/ratios.md"
+go run ./cmd/chart -in "$file" -svg "$out/chart.svg" -md "$out/ratios.md" -readme "$readme"
 cat "$out/ratios.md"

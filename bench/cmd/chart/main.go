@@ -7,16 +7,39 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"strings"
 )
+
+const (
+	beginMark = "<!-- results:begin (written by cmd/chart) -->"
+	endMark   = "<!-- results:end -->"
+)
+
+// splice replaces what stands between beginMark and endMark in file with
+// table, so that the README's table is regenerated with each run.
+func splice(file, table string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	before, rest, ok1 := strings.Cut(string(b), beginMark)
+	_, after, ok2 := strings.Cut(rest, endMark)
+	if !ok1 || !ok2 {
+		return errors.New(file + ": no " + beginMark + " ... " + endMark + " section")
+	}
+	return os.WriteFile(file, []byte(before+beginMark+"\n"+table+endMark+after), 0o644)
+}
 
 func main() {
 	in := flag.String("in", "results/bench.txt", "benchmark output (Go benchmark format)")
 	svg := flag.String("svg", "results/chart.svg", "SVG chart to write")
 	md := flag.String("md", "results/ratios.md", "Markdown table to write")
+	readme := flag.String("readme", "", "also put the table into this file, between the lines "+beginMark+" and "+endMark)
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("chart: ")
@@ -36,8 +59,14 @@ func main() {
 	if err := os.WriteFile(*svg, []byte(drawSVG(data)), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*md, []byte(markdown(data)), 0o644); err != nil {
+	table := markdown(data)
+	if err := os.WriteFile(*md, []byte("# Benchmark results\n\n"+table), 0o644); err != nil {
 		log.Fatal(err)
+	}
+	if *readme != "" {
+		if err := splice(*readme, table); err != nil {
+			log.Fatal(err)
+		}
 	}
 	fmt.Fprintf(os.Stderr, "chart: wrote %s and %s (%d rows, %d libraries)\n", *svg, *md, len(data.rows), len(data.libs))
 }

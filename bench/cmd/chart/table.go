@@ -9,8 +9,8 @@ import (
 // ratio to it, the fastest in bold) and the allocation table.
 func markdown(d *dataset) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Results: ratio to the raw channel pattern\n\n%s\n\n", caption(d))
-	b.WriteString("Each cell is the library's median over raw's (lower is better); the raw column is raw's median. **Bold**: the lowest median of the row.\n\n")
+	fmt.Fprintf(&b, "%s\n\n", caption(d))
+	b.WriteString("Time, peak memory and latency as ratios to the raw channel pattern. Each cell is the library's median over raw's (lower is better); the raw column is raw's median. **Bold**: the lowest median of the row.\n\n")
 	header(&b, "workload", d.libs)
 	for _, r := range d.rows {
 		cells := make([]string, len(d.libs))
@@ -29,7 +29,7 @@ func markdown(d *dataset) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s |\n", r.title(), strings.Join(cells, " | "))
 	}
-	b.WriteString("\n## Allocations per job (medians)\n\n")
+	b.WriteString("\nAllocations per job (medians; b.N is the number of jobs, so per op is per job):\n\n")
 	header(&b, "workload", d.libs)
 	for _, r := range d.allocs {
 		cells := make([]string, len(d.libs))
