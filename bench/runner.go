@@ -33,6 +33,8 @@ type Lib struct {
 func Libs() []Lib {
 	return []Lib{
 		{"raw", newRaw},
+		{"wp", newWP},
+		{"wptask", newWPTask},
 		{"ants", newAnts},
 		{"pond", newPondSubmit},
 		{"pondgo", newPondGo},
@@ -75,5 +77,7 @@ func NewJob(f func()) *Job {
 func TimeoutLibs(d time.Duration) []Lib {
 	return []Lib{
 		{"raw", NewRawTimeout(d)},
+		{"wp", newWPTimeout(d)},
+		{"wptask", newWPTaskTimeout(d)},
 	}
 }
