@@ -2,10 +2,10 @@
 # run.sh runs the benchmark suite and prints medians and ratios against the
 # raw channel pattern with benchstat, then draws the chart.
 #
-#   bench/run.sh          full run (about 5 minutes on 2 cores); writes
+#   bench/run.sh          full run (about 4 minutes on 2 cores); writes
 #                         bench/results/{bench.txt,benchstat.txt,ratios.md,chart.svg}
 #                         and the results table in bench/README.md
-#   bench/run.sh quick    a fast look (under a minute); writes bench/out/
+#   bench/run.sh quick    a fast look (about 25 seconds); writes bench/out/
 #   COUNT=n bench/run.sh  override the number of rounds
 #
 # Noise is spread evenly: each round runs every library once, as its own
