@@ -99,6 +99,7 @@ func (p *Pool[T]) checkDeadlineLocked(w *worker, now time.Time) (s StuckJob[T], 
 		return s, 0, false
 	}
 	j.stuck = true
+	w.publishCounts() // the jobs it ran before count even if it is abandoned
 	cur := j.cur.(*running[T])
 	ran := now.Sub(j.started)
 	p.settled.ended++

@@ -63,6 +63,16 @@ const (
 // publish makes w's counts visible, with the given state.
 func (w *worker) publish(epoch, state uint64) {
 	w.pubEpoch, w.pubState = epoch, state
+	w.publishCounts()
+	w.pub.state.Store(epoch<<2 | state)
+}
+
+// publishCounts makes w's counts visible. Besides publish, the supervisor
+// calls it, holding w.mu, for a worker whose handler it declares stuck: the
+// pool does not wait for an abandoned handler, so its worker's jobs must
+// count in Stats before it returns. That is safe because a worker writes no
+// count between beginTimed and endTimed, which both take w.mu.
+func (w *worker) publishCounts() {
 	l, pub := &w.local, &w.pub
 	pub.fresh.Store(l.fresh)
 	pub.started.Store(l.started)
@@ -74,7 +84,6 @@ func (w *worker) publish(epoch, state uint64) {
 	pub.panicked.Store(l.panicked)
 	pub.timedOut.Store(l.timedOut)
 	pub.canceled.Store(l.canceled)
-	pub.state.Store(epoch<<2 | state)
 }
 
 // startWorkerLocked starts one more worker; carry is a retry it runs first
