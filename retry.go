@@ -201,7 +201,8 @@ func (p *Pool[T]) requeue(pr *pendingRetry[T]) {
 // waitInPlace waits out a retry's delay on the worker that ran the job,
 // once the queue is closing. It reports whether the worker should run the
 // job again: false if Shutdown or a hard stop took it meanwhile. A job the
-// worker claims runs, with a canceled context if the pool was canceled.
+// worker claims runs, with a canceled context if a Shutdown ran out of
+// time, unless the parent has ended: then end cancels it unstarted.
 func (p *Pool[T]) waitInPlace(pr *pendingRetry[T], delay time.Duration) bool {
 	t := time.NewTimer(delay)
 	defer t.Stop()

@@ -73,6 +73,13 @@ func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) (again b
 		e.retry = &retryState{errs: appendErr(e.retry, err)}
 		delay := p.cfg.retry.backoff(cur.attempt)
 		if pr := p.scheduleRetry(e, delay); pr != nil && p.waitInPlace(pr, delay) {
+			if p.parentEnded() {
+				// A retry is a queued job: once the parent has ended, it
+				// is canceled, not started again.
+				w.local.canceledUnstarted++
+				p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
+				return false
+			}
 			cur.env = e
 			return true
 		}

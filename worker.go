@@ -222,7 +222,7 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 		} else {
 			w.local.fresh++
 		}
-		if p.ctl.Load()&ctlCancel != 0 {
+		if p.parentEnded() {
 			// The parent ended: a queued job is canceled without starting.
 			w.local.canceledUnstarted++
 			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
@@ -230,6 +230,19 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 		}
 		return e, true
 	}
+}
+
+// parentEnded reports whether the WithContext parent has ended, even if
+// hardStop, which runs on a goroutine of its own, has not set ctlCancel
+// yet: runCtx ends with the parent at once, and a worker whose job returned
+// because of it must not start the next queued job. Only a Shutdown that
+// ran out of time also ends runCtx while workers run, and it sets
+// ctlHandBack first.
+func (p *Pool[T]) parentEnded() bool {
+	if p.ctl.Load()&ctlCancel != 0 {
+		return true
+	}
+	return p.runCtx.Err() != nil && p.ctl.Load()&ctlHandBack == 0
 }
 
 // take receives the next job. Only when the queue is empty does the worker
