@@ -141,13 +141,15 @@ func (r *runner) command(input string, seq int64) []string {
 		return r.tmpl.Expand(input, seq, nil)
 	}
 	script := strings.Join(r.tmpl.Expand(input, seq, ShellQuote), " ")
-	return []string{"sh", "-c", script}
+	// "--": a script that begins with "-" (an input such as "-n" in first
+	// place) is the script, not options of sh.
+	return []string{"sh", "-c", "--", script}
 }
 
 // display is how a job's command is shown in dry-run output and the joblog.
 func (r *runner) display(argv []string) string {
 	if r.o.Shell {
-		return argv[2]
+		return argv[3]
 	}
 	return ShellJoin(argv)
 }

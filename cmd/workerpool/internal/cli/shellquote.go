@@ -9,15 +9,24 @@ import "strings"
 // It wraps s in single quotes, inside which sh treats every byte literally,
 // and writes each single quote of s as '\” (close, escaped quote, reopen).
 // Words made only of characters that are never special are left bare, so
-// dry-run output stays readable.
+// dry-run output stays readable, unless they are reserved words, which a
+// shell reads as syntax at the start of a command.
 func ShellQuote(s string) string {
 	if s == "" {
 		return "''"
 	}
-	if isShellSafe(s) {
+	if isShellSafe(s) && !reserved[s] {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// reserved are the reserved words of POSIX sh, and those of bash, ksh and
+// zsh (any of which may be sh), made of bytes isShellSafe allows.
+var reserved = map[string]bool{
+	"case": true, "do": true, "done": true, "elif": true, "else": true, "esac": true, "fi": true,
+	"for": true, "if": true, "in": true, "then": true, "until": true, "while": true,
+	"coproc": true, "function": true, "select": true, "time": true, "foreach": true, "repeat": true, "end": true,
 }
 
 // isShellSafe reports whether every byte of s is one that no POSIX shell
