@@ -197,7 +197,8 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 		return e, true
 	}
 	for {
-		if ctl := p.ctl.Load(); ctl != 0 && p.control(w, ctl) {
+		ctl := p.ctl.Load() // the one shared read per job, of a rarely written word
+		if ctl != 0 && p.control(w, ctl) {
 			return envelope[T]{}, false
 		}
 		e, got, open := p.take(w)
@@ -213,8 +214,9 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 		} else {
 			w.local.fresh++
 		}
-		if p.ctl.Load()&ctlCancel != 0 {
+		if ctl&ctlCancel != 0 {
 			// The parent ended: a queued job is canceled without starting.
+			// (One taken as it ended runs, with its context canceled.)
 			w.local.canceledUnstarted++
 			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
 			continue
