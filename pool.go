@@ -43,10 +43,13 @@ type Pool[T any] struct {
 	// epoch is the pool's coarse clock, advanced by the supervisor every
 	// tick while workers run; a worker publishes its counts when it sees a
 	// new one.
-	epoch     atomic.Uint64
-	kick      chan struct{} // capacity 1: wakes a sleeping supervisor
-	superStop chan struct{} // closed by finishStop: the supervisor returns
-	superDone chan struct{} // closed when the supervisor has returned
+	epoch atomic.Uint64
+	kick  chan struct{} // capacity 1: wakes a sleeping supervisor
+	// needsSupervisor: job timeouts or autoscaling need the supervisor
+	// awake whenever a worker runs, so workers kick it when they start.
+	needsSupervisor bool
+	superStop       chan struct{} // closed by finishStop: the supervisor returns
+	superDone       chan struct{} // closed when the supervisor has returned
 
 	// runCtx is canceled when the pool is canceled: by the WithContext
 	// parent, or with ErrShutdown when Shutdown runs out of time. It is the
@@ -143,6 +146,7 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 		p.timed = p.hook != nil
 		p.out = newOutbox(p, cfg.logger)
 	}
+	p.needsSupervisor = cfg.jobTimeout > 0 || cfg.autoscale
 	p.target = cfg.workers
 	if cfg.autoscale {
 		p.target = cfg.minWorkers

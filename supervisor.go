@@ -11,13 +11,20 @@ import (
 // (more often when job deadlines need it; see timeoutPeriod).
 const tick = 10 * time.Millisecond
 
+// idleTick is how often the supervisor looks while no worker runs, in a
+// pool without job timeouts or autoscaling: such a pool needs it only to
+// keep Stats fresh, so workers do not wake it for every job (that would
+// cost each job a goroutine wake-up); it notices within idleTick that
+// workers run again.
+const idleTick = 250 * time.Millisecond
+
 // supervise is the pool's supervisor. Every period while any worker runs,
 // it advances the epoch (so busy workers publish their counts), cancels
 // jobs past their deadline, declares stuck the handlers past their
 // deadline and grace and replaces their workers, and scales an autoscaling
-// pool. When nothing runs it sleeps until a worker wakes it, so an idle
-// pool costs no CPU. New starts it; finishStop stops it once every worker
-// has exited.
+// pool. When nothing runs it sleeps: until a worker wakes it if the pool
+// has job timeouts or autoscales, else for idleTick. New starts it;
+// finishStop stops it once every worker has exited.
 func (p *Pool[T]) supervise() {
 	defer close(p.superDone)
 	period := tick
@@ -37,12 +44,17 @@ func (p *Pool[T]) supervise() {
 			continue
 		}
 		t.Stop()
+		var slow <-chan time.Time
+		if !p.needsSupervisor {
+			slow = time.After(idleTick)
+		}
 		select {
 		case <-p.superStop:
 			return
 		case <-p.kick:
-			t.Reset(period)
+		case <-slow:
 		}
+		t.Reset(period)
 	}
 }
 

@@ -22,6 +22,7 @@ type worker struct {
 	since    time.Time // when the supervisor last saw its state change; guarded by the pool's mu
 	seen     uint64    // the published state the supervisor last saw; guarded by the pool's mu
 	local    counts    // owned by the worker's goroutine
+	shadow   counts    // the values last published; owned by the worker's goroutine
 	pubEpoch uint64    // epoch of the last publish; owned by the worker's goroutine
 	pubState uint64    // state of the last publish; owned by the worker's goroutine
 	pub      published
@@ -60,20 +61,29 @@ const (
 	workerStopped = 2 // exited
 )
 
-// publish makes w's counts visible, with the given state.
+// publish makes w's counts visible, with the given state. It stores only
+// the counters that changed since the last publish (shadow holds what was
+// stored), in the order published documents; most publishes store three
+// or four words.
 func (w *worker) publish(epoch, state uint64) {
 	w.pubEpoch, w.pubState = epoch, state
-	l, pub := &w.local, &w.pub
-	pub.fresh.Store(l.fresh)
-	pub.started.Store(l.started)
-	pub.canceledUnstarted.Store(l.canceledUnstarted)
-	pub.ended.Store(l.ended)
-	pub.retried.Store(l.retried)
-	pub.succeeded.Store(l.succeeded)
-	pub.failed.Store(l.failed)
-	pub.panicked.Store(l.panicked)
-	pub.timedOut.Store(l.timedOut)
-	pub.canceled.Store(l.canceled)
+	l, s, pub := &w.local, &w.shadow, &w.pub
+	store := func(v *atomic.Uint64, local uint64, shadow *uint64) {
+		if local != *shadow {
+			*shadow = local
+			v.Store(local)
+		}
+	}
+	store(&pub.fresh, l.fresh, &s.fresh)
+	store(&pub.started, l.started, &s.started)
+	store(&pub.canceledUnstarted, l.canceledUnstarted, &s.canceledUnstarted)
+	store(&pub.ended, l.ended, &s.ended)
+	store(&pub.retried, l.retried, &s.retried)
+	store(&pub.succeeded, l.succeeded, &s.succeeded)
+	store(&pub.failed, l.failed, &s.failed)
+	store(&pub.panicked, l.panicked, &s.panicked)
+	store(&pub.timedOut, l.timedOut, &s.timedOut)
+	store(&pub.canceled, l.canceled, &s.canceled)
 	pub.state.Store(epoch<<2 | state)
 }
 
@@ -165,7 +175,9 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 			w.local.started++
 			if epoch := p.epoch.Load(); epoch != w.pubEpoch || w.pubState != workerRunning {
 				w.publish(epoch, workerRunning)
-				p.kickSupervisor()
+				if p.needsSupervisor {
+					p.kickSupervisor()
+				}
 			}
 			p.begin(w, &cur, e)
 			err := p.handler(cur.ctx, e.job)
