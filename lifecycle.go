@@ -57,9 +57,6 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 		return unstarted, ctx.Err()
 	}
 	defer p.leaveDrain()
-	p.mu.Lock()
-	p.wakeIdleLocked() // idle workers leave; the queue is Shutdown's now
-	p.mu.Unlock()
 	for _, e := range p.takeRetries() {
 		unstarted = append(unstarted, p.handBack(e))
 	}
@@ -71,6 +68,10 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 func (p *Pool[T]) drain() []T {
 	var jobs []T
 	for e := range p.jobs {
+		if e.retry == pill {
+			p.pills.Add(-1)
+			continue
+		}
 		if e.retry != nil {
 			p.retriesQueued.Add(-1)
 			p.pendingRetries.Add(-1)

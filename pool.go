@@ -64,6 +64,7 @@ type Pool[T any] struct {
 	// those are back in the queue; both only move on the retry path.
 	pendingRetries atomic.Int64
 	retriesQueued  atomic.Int64
+	pills          atomic.Int64 // wake-up envelopes in the queue (see sendPills)
 	deadLetter     func(DeadLetter[T])
 	stuckHook      func(StuckJob[T])
 
@@ -74,7 +75,6 @@ type Pool[T any] struct {
 	settled   counts                        // counts no longer held by a worker; guarded by mu
 	target    int                           // workers wanted (Resize, autoscale); guarded by mu
 	exits     int                           // workers asked to exit, not yet gone; guarded by mu
-	idleWake  atomic.Pointer[chan struct{}] // closed to wake idle workers; swapped under mu
 	health    healthLog                     // guarded by mu
 	nextID    int                           // guarded by mu
 	drainers  int                           // Shutdowns and hard stops ending jobs; guarded by mu
@@ -135,8 +135,6 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 		retrying:  map[*pendingRetry[T]]struct{}{},
 		done:      make(chan struct{}),
 	}
-	wake := make(chan struct{})
-	p.idleWake.Store(&wake)
 	if err := p.setHooks(); err != nil {
 		return nil, err
 	}

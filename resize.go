@@ -44,7 +44,7 @@ func (p *Pool[T]) resizeLocked(n int) {
 	case n < effective:
 		p.exits += effective - n
 		p.ctl.Or(ctlShrink)
-		p.wakeIdleLocked()
+		p.sendPills(effective - n)
 	}
 }
 

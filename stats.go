@@ -41,7 +41,7 @@ func (p *Pool[T]) Stats() Stats {
 	}
 	p.mu.Unlock()
 	retrying := max(p.pendingRetries.Load(), 0)
-	freshQueued := max(int64(len(p.jobs))-p.retriesQueued.Load(), 0)
+	freshQueued := max(int64(len(p.jobs))-p.retriesQueued.Load()-p.pills.Load(), 0)
 	return Stats{
 		Submitted: c.fresh + uint64(freshQueued),
 		Succeeded: c.succeeded,

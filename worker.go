@@ -238,23 +238,26 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 }
 
 // take receives the next job. Only when the queue is empty does the worker
-// publish its counts and idle state and wait; it then also wakes when the
-// pool wants workers to look at ctl (got false, open true). open is false
-// once the queue is closed and empty.
+// publish its counts and idle state before it waits. A pill wakes it to
+// look at ctl (got false, open true). open is false once the queue is
+// closed and empty.
 func (p *Pool[T]) take(w *worker) (e envelope[T], got, open bool) {
 	select {
 	case e, open = <-p.jobs:
+		if e.retry == pill {
+			p.pills.Add(-1)
+			return e, false, true
+		}
 		return e, open, open
 	default:
 	}
 	w.publish(p.epoch.Load(), workerIdle)
-	wake := *p.idleWake.Load()
-	select {
-	case e, open = <-p.jobs:
-		return e, open, open
-	case <-wake:
+	e, open = <-p.jobs
+	if e.retry == pill {
+		p.pills.Add(-1)
 		return e, false, true
 	}
+	return e, open, open
 }
 
 // control handles a non-zero ctl at the top of the loop; it reports whether
@@ -283,11 +286,30 @@ func (p *Pool[T]) control(w *worker, ctl uint32) bool {
 	return false
 }
 
-// wakeIdleLocked wakes every worker waiting for a job, so that it looks at
-// ctl. p.mu must be held.
-func (p *Pool[T]) wakeIdleLocked() {
-	next := make(chan struct{})
-	close(*p.idleWake.Swap(&next))
+// pill marks an envelope that carries no job: it only wakes a worker
+// waiting for one, so that the worker looks at ctl (Resize asked some
+// workers to exit). Workers and drains skip it; Stats does not count it.
+var pill = &retryState{}
+
+// sendPills puts up to n pills in the queue, without blocking: a full
+// queue means no worker waits, and busy workers look at ctl after each job
+// anyway. Waiting workers take pills through the same receive as jobs, so
+// the idle path costs no more than the seed's `for job := range jobs`.
+func (p *Pool[T]) sendPills(n int) {
+	for range n {
+		if !p.enter() {
+			return
+		}
+		p.pills.Add(1)
+		select {
+		case p.jobs <- envelope[T]{retry: pill}:
+		default:
+			p.pills.Add(-1)
+			p.leave()
+			return
+		}
+		p.leave()
+	}
 }
 
 // retireLocked moves an exiting worker's counts into p.settled and removes
