@@ -36,6 +36,8 @@ type config struct {
 	minWorkers  int
 	maxWorkers  int
 	idleTimeout time.Duration
+
+	noSupervisor bool // for the benchmark of the supervisor's cost only
 }
 
 func defaultConfig() config {

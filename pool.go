@@ -155,7 +155,11 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 	}
 	p.mu.Unlock()
 	// Stopped by finishStop once every worker has exited.
-	go p.supervise()
+	if cfg.noSupervisor {
+		close(p.superDone) // tests measuring the supervisor's cost only
+	} else {
+		go p.supervise()
+	}
 	// Jobs with a timeout have contexts of their own: cancelTimedJobs
 	// cancels them when the pool is canceled. hardStop runs on its own
 	// goroutine if the parent is canceled, perhaps at once. finishStop stops
