@@ -88,6 +88,15 @@
 // receives the jobs that failed for good with the error of every attempt.
 // Close waits for pending retries; Shutdown hands them back.
 //
+// # External queues
+//
+// [NewWithQueue] runs the same handler and options on a [Queue] other than
+// the pool's own channel — such as the NATS JetStream queue of package
+// jsqueue, shared by many processes. Each worker takes one [Delivery] at a
+// time and settles it (Ack, Retry with the policy's backoff, or Fail after
+// the dead-letter hook); a [Leaser] queue's leases are renewed while the
+// handler runs and left to lapse once it is declared stuck.
+//
 // # Errors
 //
 // Sentinel errors, to be checked with [errors.Is]: [ErrClosed],

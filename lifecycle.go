@@ -145,6 +145,7 @@ func (p *Pool[T]) beginClose() {
 		admitted := p.gate.Or(gateClosed)
 		p.mu.Unlock()
 		close(p.closing)
+		p.cancelTake() // workers taking from an external queue stop
 		// Stops once the last admitted send has left the gate, and every
 		// worker has exited (finishStop).
 		go func() {
@@ -179,6 +180,7 @@ func (p *Pool[T]) finishStop() {
 	}
 	close(p.superStop)
 	<-p.superDone
+	p.renewing.Wait() // the supervisor started them; it has stopped
 	p.mu.Lock()
 	stops := p.stopHooks
 	p.mu.Unlock()

@@ -37,6 +37,7 @@ type config struct {
 	maxWorkers  int
 	idleTimeout time.Duration
 
+	queueSizeSet bool // WithQueueSize was given (an error with an external queue)
 	noSupervisor bool // for the benchmark of the supervisor's cost only
 }
 
@@ -77,7 +78,7 @@ func WithQueueSize(n int) Option {
 		if n < 0 || n > MaxQueueSize {
 			return invalidOption("queue size must be between 0 and %d, got %d", MaxQueueSize, n)
 		}
-		c.queueSize = n
+		c.queueSize, c.queueSizeSet = n, true
 		return nil
 	}
 }

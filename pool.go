@@ -16,6 +16,8 @@ import (
 type Pool[T any] struct {
 	handler func(context.Context, T) error
 	cfg     config
+	ext     Queue[T]        // NewWithQueue's queue; nil for the pool's own channel
+	tracked bool            // jobs get contexts of their own (job timeout or external queue)
 	hook    func(Result[T]) // nil when no result hook is set
 	timed   bool            // stamp jobs with times (only when a hook wants them)
 
@@ -48,8 +50,9 @@ type Pool[T any] struct {
 	// needsSupervisor: job timeouts or autoscaling need the supervisor
 	// awake whenever a worker runs, so workers kick it when they start.
 	needsSupervisor bool
-	superStop       chan struct{} // closed by finishStop: the supervisor returns
-	superDone       chan struct{} // closed when the supervisor has returned
+	superStop       chan struct{}  // closed by finishStop: the supervisor returns
+	superDone       chan struct{}  // closed when the supervisor has returned
+	renewing        sync.WaitGroup // lease renewals the supervisor started
 
 	// runCtx is canceled when the pool is canceled: by the WithContext
 	// parent, or with ErrShutdown when Shutdown runs out of time. It is the
@@ -58,7 +61,10 @@ type Pool[T any] struct {
 	runCtx    context.Context
 	cancelRun context.CancelCauseFunc
 	detached  context.Context // runCtx's values without its cancellation
-	stopHooks []func() bool   // stop the AfterFuncs watching parent and runCtx
+	// takeCtx ends an external queue's Take calls once intake stops.
+	takeCtx    context.Context
+	cancelTake context.CancelFunc
+	stopHooks  []func() bool // stop the AfterFuncs watching parent and runCtx
 
 	// Retries (retry.go): jobs waiting for another attempt, and how many of
 	// those are back in the queue; both only move on the retry path.
@@ -110,6 +116,11 @@ const (
 // timeout; a handler should return when it ends. Stop the pool with
 // [Pool.Close] or [Pool.Shutdown] to release its goroutines.
 func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) (*Pool[T], error) {
+	return newPool[T](nil, handler, opts)
+}
+
+// newPool is New, and with q non-nil NewWithQueue.
+func newPool[T any](q Queue[T], handler func(ctx context.Context, job T) error, opts []Option) (*Pool[T], error) {
 	if handler == nil {
 		return nil, invalidOption("handler must not be nil")
 	}
@@ -122,9 +133,19 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 			return nil, err
 		}
 	}
+	if q != nil {
+		switch {
+		case cfg.queueSizeSet:
+			return nil, invalidOption("WithQueueSize does not apply to an external queue")
+		case cfg.autoscale:
+			return nil, invalidOption("WithAutoscale does not apply to an external queue")
+		}
+		cfg.queueSize = 0
+	}
 	p := &Pool[T]{
 		handler:   handler,
 		cfg:       cfg,
+		ext:       q,
 		jobs:      make(chan envelope[T], cfg.queueSize),
 		closing:   make(chan struct{}),
 		sendsDone: make(chan struct{}, 1),
@@ -140,11 +161,13 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 	}
 	p.runCtx, p.cancelRun = context.WithCancelCause(cfg.parent)
 	p.detached = context.WithoutCancel(p.runCtx)
+	p.takeCtx, p.cancelTake = context.WithCancel(p.detached)
+	p.tracked = cfg.jobTimeout > 0 || q != nil
 	if p.hook != nil || p.deadLetter != nil || p.stuckHook != nil {
 		p.timed = p.hook != nil
 		p.out = newOutbox(p, cfg.logger)
 	}
-	p.needsSupervisor = cfg.jobTimeout > 0 || cfg.autoscale
+	p.needsSupervisor = p.tracked || cfg.autoscale
 	p.target = cfg.workers
 	if cfg.autoscale {
 		p.target = cfg.minWorkers
@@ -165,7 +188,7 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 	// goroutine if the parent is canceled, perhaps at once. finishStop stops
 	// both (and neither runs after it).
 	p.mu.Lock()
-	if cfg.jobTimeout > 0 {
+	if p.tracked {
 		p.stopHooks = append(p.stopHooks, context.AfterFunc(p.runCtx, p.cancelTimedJobs))
 	}
 	p.stopHooks = append(p.stopHooks, context.AfterFunc(cfg.parent, p.hardStop))
@@ -215,6 +238,10 @@ func (p *Pool[T]) Submit(ctx context.Context, job T) error {
 	if !p.enter() {
 		return ErrClosed
 	}
+	if p.ext != nil {
+		defer p.leave()
+		return p.ext.Put(ctx, job)
+	}
 	e := envelope[T]{job: job}
 	if p.timed {
 		e.accepted = p.now()
@@ -255,6 +282,10 @@ func (p *Pool[T]) accepted() {
 func (p *Pool[T]) TrySubmit(job T) error {
 	if !p.enter() {
 		return ErrClosed
+	}
+	if p.ext != nil {
+		defer p.leave()
+		return p.ext.TryPut(job)
 	}
 	e := envelope[T]{job: job}
 	if p.timed {

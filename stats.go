@@ -5,7 +5,7 @@ package workerpool
 // Every accepted job is counted once in Submitted and, at any moment, in
 // exactly one of the other fields:
 //
-//	Submitted == Succeeded + Failed + Panicked + TimedOut + Canceled + Dropped + Running + Queued
+//	Submitted == Succeeded + Failed + Panicked + TimedOut + Canceled + Dropped + Requeued + Running + Queued
 //
 // The equation holds exactly whenever no Submit, job or stop is in flight
 // (every worker is waiting for work), and therefore always once
@@ -22,6 +22,11 @@ type Stats struct {
 	// jobs that ended with each [Outcome]. A retried job counts once, with
 	// the outcome of its last attempt.
 	Succeeded, Failed, Panicked, TimedOut, Canceled, Dropped uint64
+	// Requeued counts, for a pool on an external queue ([NewWithQueue]),
+	// the deliveries that went back to the queue to run again: retries,
+	// jobs the pool's stop canceled, leases lost. The job lives on in the
+	// queue; with the pool's own queue Requeued is always 0.
+	Requeued uint64
 	// Running is the number of jobs whose handler is running.
 	Running int
 	// Queued is the number of accepted jobs waiting for a worker, jobs
@@ -50,6 +55,7 @@ func (p *Pool[T]) Stats() Stats {
 		TimedOut:  c.timedOut,
 		Canceled:  c.canceled + c.canceledUnstarted,
 		Dropped:   c.dropped,
+		Requeued:  c.requeued,
 		Running:   int(c.started - min(c.ended, c.started)),
 		Queued:    int(freshQueued + retrying),
 	}
@@ -60,6 +66,7 @@ type counts struct {
 	fresh              uint64 // jobs taken from the queue on their first attempt
 	started, ended     uint64 // attempts begun, and ended
 	retried            uint64 // attempts that ended in a retry, not an outcome
+	requeued           uint64 // external deliveries that went back to the queue
 	succeeded, failed  uint64 // final outcomes of started jobs
 	panicked, timedOut uint64
 	canceled           uint64
@@ -72,6 +79,7 @@ func (c *counts) add(o *counts) {
 	c.started += o.started
 	c.ended += o.ended
 	c.retried += o.retried
+	c.requeued += o.requeued
 	c.succeeded += o.succeeded
 	c.failed += o.failed
 	c.panicked += o.panicked
@@ -91,6 +99,7 @@ func (pub *published) addTo(c *counts) {
 	c.panicked += pub.panicked.Load()
 	c.failed += pub.failed.Load()
 	c.succeeded += pub.succeeded.Load()
+	c.requeued += pub.requeued.Load()
 	c.retried += pub.retried.Load()
 	c.ended += pub.ended.Load()
 	c.canceledUnstarted += pub.canceledUnstarted.Load()

@@ -1,6 +1,7 @@
 package workerpool
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -30,6 +31,9 @@ func (p *Pool[T]) supervise() {
 	period := tick
 	if d := p.cfg.jobTimeout; d > 0 {
 		period = timeoutPeriod(d)
+	}
+	if l, ok := p.ext.(Leaser); ok {
+		period = min(period, max(l.LeaseInterval()/4, 100*time.Microsecond))
 	}
 	t := time.NewTicker(period)
 	defer t.Stop()
@@ -63,6 +67,7 @@ func (p *Pool[T]) supervise() {
 func (p *Pool[T]) inspect(now time.Time) (busy bool) {
 	var stuck []StuckJob[T]
 	var gids []uint64
+	var renew []*worker
 	p.mu.Lock()
 	for _, w := range slices.Clone(p.workers) {
 		state := w.pub.state.Load()
@@ -78,11 +83,20 @@ func (p *Pool[T]) inspect(now time.Time) (busy bool) {
 				stuck, gids = append(stuck, s), append(gids, gid)
 			}
 		}
+		if p.leaseDue(w, now) {
+			renew = append(renew, w)
+		}
 	}
 	if p.cfg.autoscale && p.autoscaleLocked(now) {
 		busy = true
 	}
 	p.mu.Unlock()
+	if len(renew) > 0 {
+		// Renew leases off the supervisor's goroutine, so that a slow queue
+		// delays no deadline; each worker has at most one renewal under way.
+		p.renewing.Add(1)
+		go p.renewLeases(renew, now)
+	}
 	for i := range stuck {
 		stuck[i].Stack = stackOf(gids[i])
 		if p.out != nil && p.stuckHook != nil {
@@ -100,7 +114,7 @@ func (p *Pool[T]) checkDeadlineLocked(w *worker, now time.Time) (s StuckJob[T], 
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	j := &w.job
-	if !j.active || j.stuck {
+	if !j.active || j.stuck || j.deadline.IsZero() {
 		return s, 0, false
 	}
 	if !j.expired && !now.Before(j.deadline) {
@@ -139,5 +153,57 @@ func (p *Pool[T]) kickSupervisor() {
 	select {
 	case p.kick <- struct{}{}:
 	default:
+	}
+}
+
+// leaseDue reports whether w runs a leased delivery whose lease should be
+// renewed now, and marks the renewal under way. p.mu must be held.
+func (p *Pool[T]) leaseDue(w *worker, now time.Time) bool {
+	l, ok := p.ext.(Leaser)
+	if !ok {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	j := &w.job
+	if !j.active || j.stuck || j.extending || now.Sub(j.extended) < l.LeaseInterval() {
+		return false // a stuck handler's lease is left to lapse
+	}
+	j.extending = true
+	return true
+}
+
+// renewLeases calls Extend on the deliveries of workers; a lease that could
+// not be renewed for three intervals is lost, and its job's context is
+// canceled with cause ErrLeaseLost. It runs on its own goroutine, started
+// by inspect, and ends when every call has returned (each is bounded by
+// the lease interval); finishStop waits for it.
+func (p *Pool[T]) renewLeases(workers []*worker, now time.Time) {
+	defer p.renewing.Done()
+	interval := p.ext.(Leaser).LeaseInterval()
+	for _, w := range workers {
+		w.mu.Lock()
+		cur, _ := w.job.cur.(*running[T])
+		var d Delivery[T]
+		if w.job.active && cur != nil {
+			d = cur.delivery
+		}
+		w.mu.Unlock()
+		var err error
+		if d != nil {
+			ctx, cancel := context.WithTimeout(p.detached, interval)
+			err = d.Extend(ctx)
+			cancel()
+		}
+		w.mu.Lock()
+		j := &w.job
+		j.extending = false
+		switch {
+		case err == nil && d != nil && j.active:
+			j.extended = now
+		case err != nil && j.active && now.Sub(j.extended) >= 3*interval:
+			j.cancel(ErrLeaseLost)
+		}
+		w.mu.Unlock()
 	}
 }

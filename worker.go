@@ -48,6 +48,7 @@ type published struct {
 	canceledUnstarted atomic.Uint64
 	ended             atomic.Uint64
 	retried           atomic.Uint64
+	requeued          atomic.Uint64
 	succeeded         atomic.Uint64
 	failed            atomic.Uint64
 	panicked          atomic.Uint64
@@ -79,6 +80,7 @@ func (w *worker) publish(epoch, state uint64) {
 	store(&pub.canceledUnstarted, l.canceledUnstarted, &s.canceledUnstarted)
 	store(&pub.ended, l.ended, &s.ended)
 	store(&pub.retried, l.retried, &s.retried)
+	store(&pub.requeued, l.requeued, &s.requeued)
 	store(&pub.succeeded, l.succeeded, &s.succeeded)
 	store(&pub.failed, l.failed, &s.failed)
 	store(&pub.panicked, l.panicked, &s.panicked)
@@ -165,7 +167,7 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 		recovered = !cur.abandoned
 	}()
 	for {
-		e, ok := p.next(w)
+		e, ok := p.next(w, &cur)
 		if !ok {
 			return false
 		}
@@ -202,7 +204,10 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 // next returns the job the worker runs next: a retry a panic left to it,
 // or the next job from the queue. It reports false when the worker should
 // stop. Jobs taken after the parent ended are canceled here unstarted.
-func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
+func (p *Pool[T]) next(w *worker, cur *running[T]) (envelope[T], bool) {
+	if p.ext != nil {
+		return p.nextExt(w, cur)
+	}
 	if w.carry != nil {
 		e := *w.carry.(*envelope[T])
 		w.carry = nil
