@@ -64,10 +64,14 @@ type Config struct {
 	AckWait time.Duration
 	// MaxDeliver is the most times a job is handed to a worker. [Queue.Take]
 	// dead-letters, instead of returning, a delivery past it (its worker
-	// crashed or lost its lease on the last attempt), so no job is left in
-	// the stream forever. When New creates the consumer it sets the server's
-	// MaxDeliver to MaxDeliver+1 so that the engine hands over that extra
-	// delivery. Default [DefaultMaxDeliver]; -1 means no limit.
+	// crashed or lost its lease on the last attempt). Default
+	// [DefaultMaxDeliver]; -1 means no limit.
+	//
+	// The limit is applied by Take, not by the engine: New creates the
+	// consumer without a server-side MaxDeliver, because the engine stops
+	// delivering a job at its limit but keeps it in the stream, where nobody
+	// would ever see it again (nats-server#5564). An existing consumer must
+	// allow more than MaxDeliver deliveries, or any number.
 	MaxDeliver int
 	// MaxAckPending is the most jobs leased at once, across all workers of
 	// all processes: at least the total number of workers. Default
@@ -206,17 +210,13 @@ func (c Config) deadLetterConfig() jetstream.StreamConfig {
 
 // consumerConfig is the durable pull consumer New creates when it is missing.
 func (c Config) consumerConfig() jetstream.ConsumerConfig {
-	maxDeliver := c.MaxDeliver
-	if maxDeliver > 0 {
-		maxDeliver++ // the extra delivery is the one Take dead-letters
-	}
 	return jetstream.ConsumerConfig{
 		Durable:       c.Consumer,
 		FilterSubject: c.Subject,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       c.AckWait,
-		MaxDeliver:    maxDeliver,
+		MaxDeliver:    -1, // Take applies MaxDeliver: see Config.MaxDeliver
 		MaxAckPending: c.MaxAckPending,
 		MaxWaiting:    max(minMaxWaiting, c.MaxAckPending),
 		Replicas:      c.Replicas,

@@ -44,8 +44,9 @@ type Message[T any] struct {
 	meta *jetstream.MsgMetadata
 	job  T
 
-	mu      sync.Mutex
-	settled bool
+	mu       sync.Mutex
+	settled  bool
+	leaseEnd time.Time // estimated: the last confirmed lease start + AckWait
 }
 
 // Job returns the decoded job.
@@ -63,9 +64,21 @@ func (m *Message[T]) ID() string { return m.msg.Headers().Get(HeaderID) }
 // every delivery of the job, and unique within the stream.
 func (m *Message[T]) Sequence() uint64 { return m.meta.Sequence.Stream }
 
+// LeaseDeadline is when the lease runs out unless extended, as this
+// process estimates it: AckWait after the delivery arrived, or after the
+// last confirmed [Message.Extend] was sent. Past it, Retry, Fail and Extend
+// return [ErrLeaseExpired].
+func (m *Message[T]) LeaseDeadline() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.leaseEnd
+}
+
 // Ack reports success: the engine removes the job from the queue. Ack waits
 // for the engine's confirmation (a double ack), so a nil error means the
-// job will not be delivered again.
+// job will not be delivered again. Ack is sent even past
+// [Message.LeaseDeadline]: the job did succeed, though it may be running
+// again elsewhere by then.
 func (m *Message[T]) Ack(ctx context.Context) error {
 	return m.settle(ctx, "ack", func(ctx context.Context) error { return m.msg.DoubleAck(ctx) })
 }
@@ -73,31 +86,55 @@ func (m *Message[T]) Ack(ctx context.Context) error {
 // Retry hands the job back to be delivered again after delay, without
 // holding a worker while it waits (a nak with delay). A delay ≤ 0 hands it
 // back at once: use that for a job a worker gives up without running it,
-// such as on shutdown. The next delivery counts as a new attempt.
+// such as on shutdown. The next delivery counts as a new attempt. Past
+// [Message.LeaseDeadline] it sends nothing and returns [ErrLeaseExpired]:
+// the job is already on its way back.
 func (m *Message[T]) Retry(ctx context.Context, delay time.Duration) error {
 	body := "-NAK"
 	if delay > 0 {
 		body = fmt.Sprintf(`-NAK {"delay": %d}`, delay.Nanoseconds())
 	}
-	return m.settle(ctx, "retry", func(ctx context.Context) error { return m.e.ackSync(ctx, m.msg, body) })
+	return m.settle(ctx, "retry", func(ctx context.Context) error {
+		if err := m.leaseHeld(); err != nil {
+			return err
+		}
+		return m.e.ackSync(ctx, m.msg, body)
+	})
 }
 
 // Extend renews the lease for another AckWait (an in-progress ack). Call it
 // every [Queue.LeaseInterval] while the handler runs. Extend after the
 // delivery was settled returns an error.
 //
-// A nil error confirms that the engine received the heartbeat, not that
-// the lease was still this worker's: if it had already run out, the job may
-// be running elsewhere too.
+// Past [Message.LeaseDeadline] it sends nothing and returns
+// [ErrLeaseExpired]: the worker should stop the job (the pool cancels the
+// handler's context). A nil error confirms that the engine received the
+// heartbeat, not that the lease was still this worker's.
 func (m *Message[T]) Extend(ctx context.Context) error {
 	m.mu.Lock()
-	settled := m.settled
+	settled, err := m.settled, m.leaseHeld()
 	m.mu.Unlock()
-	if settled {
+	switch {
+	case settled:
 		return fmt.Errorf("jsqueue: extend: %w", jetstream.ErrMsgAlreadyAckd)
+	case err != nil:
+		return fmt.Errorf("jsqueue: extend: %w", err)
 	}
+	sent := time.Now()
 	if err := m.e.ackSync(ctx, m.msg, "+WPI"); err != nil {
 		return fmt.Errorf("jsqueue: extend: %w", err)
+	}
+	m.mu.Lock()
+	m.leaseEnd = sent.Add(m.e.ackWait)
+	m.mu.Unlock()
+	return nil
+}
+
+// leaseHeld returns ErrLeaseExpired once the lease deadline has passed.
+// m.mu must be held.
+func (m *Message[T]) leaseHeld() error {
+	if time.Now().After(m.leaseEnd) {
+		return fmt.Errorf("%w at %v", ErrLeaseExpired, m.leaseEnd.Format(time.RFC3339Nano))
 	}
 	return nil
 }
@@ -108,13 +145,17 @@ func (m *Message[T]) Extend(ctx context.Context) error {
 // terminates it so that it leaves the work stream. Use it for a permanent
 // failure and for the last failed attempt. reason is recorded in the
 // [HeaderError] header (line breaks become spaces) and in the engine's
-// termination advisory.
+// termination advisory. Past [Message.LeaseDeadline] it does nothing and
+// returns [ErrLeaseExpired].
 //
 // When the copy fails, the job is left as it was; when the termination
 // fails after the copy, a later Fail of the same job does not copy it twice
 // within the duplicate window.
 func (m *Message[T]) Fail(ctx context.Context, reason string) error {
 	return m.settle(ctx, "fail", func(ctx context.Context) error {
+		if err := m.leaseHeld(); err != nil {
+			return err
+		}
 		return m.e.deadLetter(ctx, m.msg, m.meta, reason)
 	})
 }

@@ -103,6 +103,14 @@ func newQueue(t *testing.T, js jetstream.JetStream, cfg jsqueue.Config) *jsqueue
 	return q
 }
 
+// otherProcess binds a queue on a connection of its own to b's engine, as
+// another worker process would.
+func otherProcess(t *testing.T, b *testBundle, cfg jsqueue.Config) *jsqueue.Queue[job] {
+	t.Helper()
+	_, js := connect(t, b.srv.ClientURL())
+	return newQueue(t, js, cfg)
+}
+
 // redeliveryConfig has a short AckWait, for tests that wait for a lease to
 // run out, and a short pull expiry, for tests that restart the engine.
 func redeliveryConfig() jsqueue.Config {

@@ -109,7 +109,7 @@ func (q *Queue[T]) message(job T, o PutOptions) (*nats.Msg, []jetstream.PublishO
 		msg.Header.Set(HeaderID, o.ID)
 		opts = append(opts, jetstream.WithMsgID(o.ID))
 	}
-	if at := ceilSecond(o.At); at.After(time.Now()) {
+	if o.At.After(time.Now()) {
 		if !q.schedules {
 			return nil, nil, fmt.Errorf("%w: jsqueue: stream %q keeps no schedules for delayed jobs (a bounded stream cannot): %w",
 				workerpool.ErrInvalidArgument, q.cfg.Stream, jetstream.ErrMessageSchedulesDisabled)
@@ -117,7 +117,7 @@ func (q *Queue[T]) message(job T, o PutOptions) (*nats.Msg, []jetstream.PublishO
 		// Each schedule lives on a subject of its own; the engine publishes
 		// the job on the target subject at its time and purges the schedule.
 		msg.Subject = q.cfg.Subject + ".scheduled." + nuid.Next()
-		opts = append(opts, jetstream.WithScheduleAt(at), jetstream.WithScheduleTarget(q.cfg.Subject))
+		opts = append(opts, jetstream.WithScheduleAt(ceilSecond(o.At)), jetstream.WithScheduleTarget(q.cfg.Subject))
 	}
 	return msg, opts, nil
 }

@@ -78,13 +78,6 @@ func New[T any](ctx context.Context, js jetstream.JetStream, cfg Config, codec C
 	return &Queue[T]{engine: e, codec: codec}, nil
 }
 
-// ErrIncompatible is wrapped by the error [New] returns when a stream or
-// consumer of the configured name exists but cannot serve as the queue: a
-// work stream without WorkQueue retention, a consumer that is not a pull
-// consumer filtered on the queue's subject, or a consumer whose MaxDeliver
-// would stop deliveries before [Queue.Take] can dead-letter them.
-var ErrIncompatible = errors.New("jsqueue: existing stream or consumer is incompatible")
-
 // bind creates or binds the work stream, the dead-letter stream and the
 // consumer, and checks that existing ones fit.
 func (e *engine) bind(ctx context.Context) error {

@@ -52,6 +52,7 @@ func (q *Queue[T]) Take(ctx context.Context) (Delivery[T], error) {
 
 // deliver turns msg into a delivery, or dead-letters it and returns nil.
 func (q *Queue[T]) deliver(ctx context.Context, msg jetstream.Msg) *Message[T] {
+	received := time.Now()
 	meta, err := msg.Metadata()
 	if err != nil { // not a consumer's delivery; cannot happen with a real engine
 		q.cfg.Logger.Error("jsqueue: delivery without metadata; left to expire", "subject", msg.Subject(), "err", err)
@@ -67,7 +68,7 @@ func (q *Queue[T]) deliver(ctx context.Context, msg jetstream.Msg) *Message[T] {
 		q.reject(ctx, msg, meta, "jsqueue: decode: "+err.Error(), &q.undecodable)
 		return nil
 	}
-	return &Message[T]{e: q.engine, msg: msg, meta: meta, job: job}
+	return &Message[T]{e: q.engine, msg: msg, meta: meta, job: job, leaseEnd: received.Add(q.ackWait)}
 }
 
 // decode runs the codec, turning a panic into an error.
@@ -80,14 +81,16 @@ func decode[T any](c Codec[T], data []byte) (job T, err error) {
 	return c.Decode(data)
 }
 
-// reject dead-letters a message Take will not return, and counts it.
+// reject dead-letters a message Take will not return, and counts it. Once
+// begun it is finished even if Take's ctx ends (bounded by js's default
+// timeout), so that Close does not leave it half done; if it fails, the
+// message stays leased and comes back after AckWait for another try.
 func (e *engine) reject(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, reason string, count interface{ Add(uint64) uint64 }) {
+	ctx, cancel := e.withDefaultTimeout(context.WithoutCancel(ctx))
+	defer cancel()
 	if err := e.deadLetter(ctx, msg, meta, reason); err != nil {
-		e.cfg.Logger.Error("jsqueue: could not dead-letter a message; it will be delivered again",
+		e.cfg.Logger.Error("jsqueue: could not dead-letter a message; it will be delivered again after AckWait",
 			"stream", meta.Stream, "seq", meta.Sequence.Stream, "reason", reason, "err", err)
-		if ctx.Err() != nil {
-			_ = msg.Nak() // hand it back now rather than after AckWait
-		}
 		return
 	}
 	count.Add(1)
