@@ -23,6 +23,9 @@ const (
 	DefaultTryPutTimeout = time.Second
 )
 
+// minPullExpiry keeps pull requests long enough to be worth a round trip.
+const minPullExpiry = 100 * time.Millisecond
+
 // minMaxWaiting is the server's default MaxWaiting (pull requests a consumer
 // keeps waiting). Each idle [Queue.Take] holds one, so New raises it to
 // MaxAckPending when that is larger.
@@ -102,7 +105,8 @@ type Config struct {
 
 	// PullExpiry is how long one pull request waits on the engine before an
 	// idle [Queue.Take] issues a fresh one. It bounds how long an idle Take
-	// takes to notice an engine that came back. Default [DefaultPullExpiry].
+	// takes to notice an engine that came back. Default [DefaultPullExpiry];
+	// at least 100ms.
 	PullExpiry time.Duration
 	// TryPutTimeout bounds [Queue.TryPut]'s one round trip to the engine.
 	// Default [DefaultTryPutTimeout].
@@ -167,8 +171,8 @@ func (c Config) resolve() (Config, error) {
 		return c, invalid("Storage must be FileStorage or MemoryStorage, got %d", c.Storage)
 	case c.DuplicateWindow < 0:
 		return c, invalid("DuplicateWindow must be ≥ 0, got %v", c.DuplicateWindow)
-	case c.PullExpiry < 0:
-		return c, invalid("PullExpiry must be ≥ 0, got %v", c.PullExpiry)
+	case c.PullExpiry < minPullExpiry:
+		return c, invalid("PullExpiry must be 0 (the default) or ≥ %v, got %v", minPullExpiry, c.PullExpiry)
 	case c.TryPutTimeout < 0:
 		return c, invalid("TryPutTimeout must be ≥ 0, got %v", c.TryPutTimeout)
 	}

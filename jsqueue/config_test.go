@@ -35,6 +35,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"Storage 7", jsqueue.Config{Storage: 7}},
 		{"negative DuplicateWindow", jsqueue.Config{DuplicateWindow: -1}},
 		{"negative PullExpiry", jsqueue.Config{PullExpiry: -1}},
+		{"tiny PullExpiry", jsqueue.Config{PullExpiry: time.Millisecond}},
 		{"negative TryPutTimeout", jsqueue.Config{TryPutTimeout: -1}},
 	} {
 		if _, err := jsqueue.New[job](ctxFor(t), b.js, tc.cfg, nil); !errors.Is(err, workerpool.ErrInvalidOption) {

@@ -136,23 +136,24 @@ func createOrBind(ctx context.Context, js jetstream.JetStream, sc jetstream.Stre
 // LeaseInterval is how often a worker should call [Message.Extend] while
 // its handler runs: a third of the consumer's AckWait, so that two
 // heartbeats can be lost before the lease runs out.
-func (e *engine) LeaseInterval() time.Duration { return e.ackWait / 3 }
+func (q *Queue[T]) LeaseInterval() time.Duration { return q.ackWait / 3 }
 
 // AckWait is the bound consumer's AckWait: how long a lease lasts without a
-// heartbeat.
-func (e *engine) AckWait() time.Duration { return e.ackWait }
+// heartbeat. It is the existing consumer's when New bound one, whatever
+// [Config.AckWait] says.
+func (q *Queue[T]) AckWait() time.Duration { return q.ackWait }
 
 // Close stops the queue: Take calls in progress return
 // [workerpool.ErrClosed], and so do later Take and Put calls. Close waits
 // for the Take calls in progress to return, which is prompt. Jobs already
 // taken are not touched: settle them (or let their leases run out).
 // Close is idempotent and always returns nil.
-func (e *engine) Close() error {
-	e.mu.Lock()
-	e.closed = true
-	e.mu.Unlock()
-	e.cancel()
-	e.takes.Wait()
+func (q *Queue[T]) Close() error {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.cancel()
+	q.takes.Wait()
 	return nil
 }
 

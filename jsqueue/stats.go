@@ -37,7 +37,11 @@ type Stats struct {
 // Stats asks the engine for the queue's figures: three round trips, bounded
 // by ctx (or js's default timeout when ctx has none). It returns the
 // transport's error, wrapped, when the engine does not answer.
-func (e *engine) Stats(ctx context.Context) (Stats, error) {
+func (q *Queue[T]) Stats(ctx context.Context) (Stats, error) {
+	return q.stats(ctx)
+}
+
+func (e *engine) stats(ctx context.Context) (Stats, error) {
 	if ctx == nil {
 		return Stats{}, fmt.Errorf("jsqueue: stats: nil context")
 	}
