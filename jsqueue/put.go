@@ -40,13 +40,18 @@ type PutOptions struct {
 // Put waits for room, polling with backoff, because JetStream does not
 // signal free space.
 //
+// While the connection is down (reconnecting), Put waits for it to come
+// back rather than let the connection buffer the job, which would store it
+// after Put had returned an error.
+//
 // Put returns ctx's error when ctx ends first — wrapped together with
 // [workerpool.ErrQueueFull] when the stream was full — and
-// [workerpool.ErrClosed] after [Queue.Close]. An unreachable engine makes
-// Put fail within ctx's deadline, or js's default timeout when ctx has none,
-// with the transport's error wrapped. An error does not prove that the job
-// was not stored (the PubAck may be what was lost): use [Queue.PutWithID] to
-// make a retried Put safe.
+// [workerpool.ErrClosed] after [Queue.Close]. An engine that does not answer
+// makes Put fail within ctx's deadline, or js's default timeout when ctx
+// has none, with the transport's error wrapped; a closed connection makes
+// it fail at once with [nats.ErrConnectionClosed]. An error does not prove
+// that the job was not stored (the PubAck may be what was lost): use
+// [Queue.PutWithID] to make a retried Put safe.
 func (q *Queue[T]) Put(ctx context.Context, job T) error {
 	return q.PutWith(ctx, job, PutOptions{})
 }
@@ -82,8 +87,9 @@ func (q *Queue[T]) PutWith(ctx context.Context, job T, o PutOptions) error {
 // TryPut stores job if the stream has room, in one round trip bounded by
 // [Config.TryPutTimeout]. It returns [workerpool.ErrQueueFull] (wrapping the
 // engine's error) when the stream is full, [workerpool.ErrClosed] after
-// [Queue.Close], and the transport's error, wrapped, when the engine does
-// not answer in time.
+// [Queue.Close], an error wrapping [nats.ErrConnectionReconnecting] at once
+// while the connection is down, and the transport's error, wrapped, when
+// the engine does not answer in time.
 func (q *Queue[T]) TryPut(job T) error {
 	msg, opts, err := q.message(job, PutOptions{})
 	if err != nil {
@@ -140,6 +146,9 @@ func (e *engine) publish(ctx context.Context, msg *nats.Msg, opts []jetstream.Pu
 		if e.isClosed() {
 			return workerpool.ErrClosed
 		}
+		if err := e.connected(ctx, wait); err != nil {
+			return fmt.Errorf("jsqueue: put on %q: %w", msg.Subject, err)
+		}
 		_, err := e.js.PublishMsg(ctx, msg, opts...)
 		switch {
 		case err == nil:
@@ -178,4 +187,34 @@ func isFull(err error) bool {
 	}
 	d := apiErr.Description
 	return strings.Contains(d, "maximum messages exceeded") || strings.Contains(d, "maximum bytes exceeded")
+}
+
+// connected waits until the connection is up, if wait is set, so that a put
+// is not buffered by a reconnecting connection and stored later, after Put
+// has returned an error. It returns [nats.ErrConnectionClosed] for a closed
+// connection, and [nats.ErrConnectionReconnecting] (without wait) or ctx's
+// error for one that is down.
+func (e *engine) connected(ctx context.Context, wait bool) error {
+	if e.nc.IsConnected() {
+		return nil
+	}
+	changes := e.nc.StatusChanged(nats.CONNECTED, nats.CLOSED) // before the check: no change is missed
+	defer e.nc.RemoveStatusListener(changes)
+	for {
+		switch st := e.nc.Status(); {
+		case st == nats.CLOSED:
+			return nats.ErrConnectionClosed
+		case st != nats.RECONNECTING && st != nats.DISCONNECTED && st != nats.CONNECTING:
+			return nil // connected, or draining: let the publish say
+		case !wait:
+			return fmt.Errorf("engine unreachable: %w", nats.ErrConnectionReconnecting)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("engine unreachable (connection %v): %w", e.nc.Status(), ctx.Err())
+		case <-e.stop.Done():
+			return workerpool.ErrClosed
+		case <-changes:
+		}
+	}
 }

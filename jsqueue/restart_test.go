@@ -1,8 +1,13 @@
 package jsqueue_test
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/workerpool/workerpool/jsqueue"
 )
@@ -56,13 +61,28 @@ func drain(t *testing.T, q *jsqueue.Queue[job], want map[int]bool) drained {
 // on: the 80 remaining jobs all run, once each, the 10 as redeliveries.
 func TestEngineGracefulRestart(t *testing.T) {
 	t.Parallel()
+	const outage = 1000 // the job put while the engine is down
 	dir, port := t.TempDir(), freePort(t)
 	srv := startServer(t, dir, port)
-	_, js := connect(t, srv.ClientURL())
+	nc, js := connect(t, srv.ClientURL())
 	q := newQueue(t, js, redeliveryConfig())
 	_, inFlight := putTakeAck(t, q, 100, 30, 20)
 
+	down := nc.StatusChanged(nats.RECONNECTING)
+	defer nc.RemoveStatusListener(down)
 	stopServer(srv)
+	<-down // the connection knows; a put now cannot slip out before the stop
+	// Test 8's producer side: a put while the engine is down fails within
+	// its context, and the job is not stored later behind Put's back (the
+	// connection would buffer it and send it on reconnecting).
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := q.Put(ctx, job{N: outage}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Put() while the engine is down = %v; want context.DeadlineExceeded", err)
+	}
+	if err := q.TryPut(job{N: outage}); !errors.Is(err, nats.ErrConnectionReconnecting) {
+		t.Errorf("TryPut() while the engine is down = %v; want nats.ErrConnectionReconnecting", err)
+	}
 	startServer(t, dir, port)
 
 	want := make(map[int]bool)
