@@ -50,9 +50,10 @@ type Delivery[T any] interface {
 // Leaser is implemented by a [Queue] whose deliveries are leased: the pool
 // then calls Extend on each running delivery every LeaseInterval, and
 // stops when the handler is declared stuck, so that the queue delivers the
-// job elsewhere. If Extend keeps failing for three intervals, the lease is
-// taken as lost: the handler's context is canceled with cause
-// [ErrLeaseLost].
+// job elsewhere. If Extend returns an error wrapping [ErrLeaseLost], or
+// keeps failing for three intervals, the lease is taken as lost: the
+// handler's context is canceled with cause ErrLeaseLost, and the delivery
+// is left unsettled (the queue delivers it again).
 type Leaser interface {
 	LeaseInterval() time.Duration
 }

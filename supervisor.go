@@ -2,6 +2,7 @@ package workerpool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -201,7 +202,7 @@ func (p *Pool[T]) renewLeases(workers []*worker, now time.Time) {
 		switch {
 		case err == nil && d != nil && j.active:
 			j.extended = now
-		case err != nil && j.active && now.Sub(j.extended) >= 3*interval:
+		case err != nil && j.active && (errors.Is(err, ErrLeaseLost) || now.Sub(j.extended) >= 3*interval):
 			j.cancel(ErrLeaseLost)
 		}
 		w.mu.Unlock()

@@ -7,24 +7,14 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/workerpool/workerpool"
 )
 
-// Delivery is the shape of one job handed to one worker, as the core's
-// queue seam (workerpool.Delivery) declares it. It is an alias of an
-// interface literal so that *Queue[T] satisfies the seam's Queue[T] without
-// this module naming a core type that is not there yet; once the core
-// declares its Delivery, this alias will name it instead.
-//
-// The dynamic type of every Delivery that [Queue.Take] returns is
-// *[Message][T].
-type Delivery[T any] = interface {
-	Job() T
-	Attempt() int
-	Ack(ctx context.Context) error
-	Retry(ctx context.Context, delay time.Duration) error
-	Extend(ctx context.Context) error
-	Fail(ctx context.Context, reason string) error
-}
+// Delivery is the core's queue seam, [workerpool.Delivery]: one job handed
+// to one worker. The dynamic type of every Delivery that [Queue.Take]
+// returns is *[Message][T].
+type Delivery[T any] = workerpool.Delivery[T]
 
 // Message is one delivery of one job to one worker: the job, its lease,
 // and the calls that settle it. Ack, Retry and Fail settle it (the first

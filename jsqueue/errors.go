@@ -1,6 +1,11 @@
 package jsqueue
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/workerpool/workerpool"
+)
 
 // Besides these, the queue returns the core's sentinels: see the package
 // doc's Errors section.
@@ -20,4 +25,7 @@ var ErrIncompatible = errors.New("jsqueue: existing stream or consumer is incomp
 // the engine knows a job by its stream sequence only. The job's outcome
 // here is "lease lost". [Message.Ack] is still sent after expiry: the job
 // did succeed, and the engine removes it.
-var ErrLeaseExpired = errors.New("jsqueue: lease expired")
+//
+// It wraps [workerpool.ErrLeaseLost], so a pool that renews the lease
+// cancels the handler at once.
+var ErrLeaseExpired = fmt.Errorf("jsqueue: lease expired: %w", workerpool.ErrLeaseLost)

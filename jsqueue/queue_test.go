@@ -13,29 +13,12 @@ import (
 	"github.com/workerpool/workerpool/jsqueue"
 )
 
-// The core's queue seam, declared here as the core will declare it, so that
-// the compiler checks that *jsqueue.Queue fits it. seamDelivery is an alias
-// of an interface literal, like jsqueue.Delivery, until the core's type
-// exists for both to name.
-type seamQueue[T any] interface {
-	Put(ctx context.Context, job T) error
-	TryPut(job T) error
-	Take(ctx context.Context) (seamDelivery[T], error)
-	Close() error
-}
-
-type seamDelivery[T any] = interface {
-	Job() T
-	Attempt() int
-	Ack(ctx context.Context) error
-	Retry(ctx context.Context, delay time.Duration) error
-	Extend(ctx context.Context) error
-	Fail(ctx context.Context, reason string) error
-}
-
+// *jsqueue.Queue is a queue for the core's seam (workerpool.NewWithQueue),
+// and it is a Leaser, so the pool renews its leases.
 var (
-	_ seamQueue[job]    = (*jsqueue.Queue[job])(nil)
-	_ seamDelivery[job] = (*jsqueue.Message[job])(nil)
+	_ workerpool.Queue[job]    = (*jsqueue.Queue[job])(nil)
+	_ workerpool.Delivery[job] = (*jsqueue.Message[job])(nil)
+	_ workerpool.Leaser        = (*jsqueue.Queue[job])(nil)
 )
 
 func TestPutTakeAck(t *testing.T) {
