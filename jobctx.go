@@ -40,7 +40,9 @@ type jobContext struct {
 func (c *jobContext) Deadline() (time.Time, bool) { return c.deadline, true }
 
 // Err returns context.DeadlineExceeded once the deadline has passed, as a
-// context made by context.WithTimeout would; the cause says which deadline.
+// context made by context.WithTimeout would; the cause says which
+// deadline. (Contexts derived from it report context.Canceled; the pool
+// counts either as the job's timeout.)
 func (c *jobContext) Err() error {
 	err := c.Context.Err()
 	if err != nil {

@@ -45,12 +45,18 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 	case <-p.done:
 		return nil, nil
 	case <-ctx.Done():
+		select { // both ready: the pool has stopped, so ctx did not cut it short
+		case <-p.done:
+			return nil, nil
+		default:
+		}
 	}
 	p.ctl.Or(ctlHandBack)
 	p.cancelRun(ErrShutdown)
 	if !p.enterDrain() {
-		// Every worker has exited already; finishStop hands the rest back.
-		<-p.done
+		// Every worker has exited already; finishStop hands the rest back
+		// (before it waits for the hooks, which this call need not do).
+		<-p.lateReady
 		p.mu.Lock()
 		unstarted, p.late = p.late, nil
 		p.mu.Unlock()
@@ -155,6 +161,7 @@ func (p *Pool[T]) beginClose() {
 				}
 			}
 			close(p.jobs)
+			p.ensureDrainer()
 			p.finishStop()
 		}()
 	})
@@ -178,6 +185,7 @@ func (p *Pool[T]) finishStop() {
 		p.late = append(p.late, late...)
 		p.mu.Unlock()
 	}
+	close(p.lateReady)
 	close(p.superStop)
 	<-p.superDone
 	p.renewing.Wait() // the supervisor started them; it has stopped
@@ -199,4 +207,18 @@ func durationNs(ns int64) time.Duration {
 		return 0
 	}
 	return time.Duration(ns)
+}
+
+// ensureDrainer starts a worker if jobs wait in the closed queue and no
+// worker will run them: an autoscaling pool may have scaled to zero just
+// as the last jobs arrived. finishStop has not begun waiting for workers,
+// so adding one is safe.
+func (p *Pool[T]) ensureDrainer() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if int64(len(p.jobs)) > p.pills.Load() && len(p.workers)-p.exits <= 0 && p.ctl.Load()&ctlHandBack == 0 {
+		p.exits = 0
+		p.ctl.And(^ctlShrink)
+		p.startWorkerLocked(nil)
+	}
 }

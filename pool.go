@@ -87,7 +87,8 @@ type Pool[T any] struct {
 	finishing bool                          // finishStop waits for no more drainers; guarded by mu
 	drained   chan struct{}                 // the last drainer left after finishing
 	late      []T                           // jobs finishStop handed back; guarded by mu
-	live      atomic.Int32                  // len(workers), for Submit's autoscale check
+	lateReady chan struct{}                 // closed once late is complete
+	live      atomic.Int32                  // len(workers) - exits, for Submit's autoscale check
 	wg        sync.WaitGroup                // workers, but abandoned ones
 	out       *outbox[T]                    // nil when no hook is set
 	done      chan struct{}
@@ -142,6 +143,11 @@ func newPool[T any](q Queue[T], handler func(ctx context.Context, job T) error, 
 		}
 		cfg.queueSize = 0
 	}
+	if cfg.autoscale && cfg.queueSize == 0 {
+		// Autoscaling grows on jobs waiting in the queue; with no queue
+		// nothing ever waits there.
+		return nil, invalidOption("WithAutoscale needs a queue: WithQueueSize must be ≥ 1")
+	}
 	p := &Pool[T]{
 		handler:   handler,
 		cfg:       cfg,
@@ -153,6 +159,7 @@ func newPool[T any](q Queue[T], handler func(ctx context.Context, job T) error, 
 		superStop: make(chan struct{}),
 		superDone: make(chan struct{}),
 		drained:   make(chan struct{}, 1),
+		lateReady: make(chan struct{}),
 		retrying:  map[*pendingRetry[T]]struct{}{},
 		done:      make(chan struct{}),
 	}

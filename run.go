@@ -49,7 +49,11 @@ func classify(ctx context.Context, err error) (Outcome, error) {
 		return Failed, err
 	}
 	cause := context.Cause(ctx)
-	if !errors.Is(err, ctxErr) && !errors.Is(err, cause) {
+	// A context derived from the job's (errgroup.WithContext, say) reports
+	// context.Canceled even when the job timed out: any context error once
+	// the job's context has ended is the job's.
+	if !errors.Is(err, ctxErr) && !errors.Is(err, cause) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return Failed, err
 	}
 	outcome := Canceled
@@ -125,7 +129,7 @@ func (p *Pool[T]) emit(cur *running[T], o Outcome, err error) {
 	}
 	if p.deadLetter != nil && (o == Failed || o == Panicked || o == TimedOut) {
 		it.deadLetter = true
-		it.permanent = p.cfg.retry == nil || !p.cfg.retry.Retryable(err)
+		it.permanent = p.cfg.retry == nil || !p.retryable(err) || errors.Is(err, ErrStuck)
 		it.errs = errs
 		if errs == nil {
 			it.errs = []error{err}

@@ -12,9 +12,10 @@ package workerpool
 // [Pool.Done] is closed; then Running and Queued are 0. While jobs flow,
 // the snapshot is approximate: to keep the dispatch path free of shared
 // writes, each busy worker makes its counts visible once per tick of the
-// pool's clock (about every 10ms) and whenever it runs out of work, so the
-// jobs a worker took since then are missing from Submitted and the counts
-// that follow it. No field is ever negative.
+// pool's clock (about every 10ms while jobs run; the clock notices that jobs
+// run again within 250ms of an idle spell) and whenever it runs out of
+// work, so the jobs a worker took since then are missing from Submitted
+// and the counts that follow it. No field is ever negative.
 type Stats struct {
 	// Submitted counts the jobs accepted by Submit, TrySubmit or Go.
 	Submitted uint64

@@ -96,7 +96,7 @@ func (p *Pool[T]) startWorkerLocked(carry any) {
 	w := &worker{id: p.nextID, since: time.Now(), carry: carry}
 	w.publish(p.epoch.Load(), workerIdle)
 	p.workers = append(p.workers, w)
-	p.live.Store(int32(len(p.workers)))
+	p.updateLiveLocked()
 	// The worker stops when the queue is closed and empty (Close, Shutdown
 	// and a canceled parent close it), right after Shutdown runs out of
 	// time, when Resize or autoscaling asks it to, after its stuck handler
@@ -327,7 +327,7 @@ func (p *Pool[T]) retireLocked(w *worker) (abandoned bool) {
 		return true
 	}
 	remove(&p.workers, w)
-	p.live.Store(int32(len(p.workers)))
+	p.updateLiveLocked()
 	return false
 }
 
