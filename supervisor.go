@@ -72,7 +72,7 @@ func (p *Pool[T]) inspect(now time.Time) (busy bool) {
 	p.mu.Lock()
 	for _, w := range slices.Clone(p.workers) {
 		state := w.pub.state.Load()
-		if state&3 != w.seen&3 {
+		if state != w.seen { // the epoch in it changes too: a worker idle at each tick but busy between is not idle
 			w.since = now
 		}
 		w.seen = state
