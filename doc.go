@@ -67,6 +67,36 @@
 // context had ended and the handler returned that context's error (or
 // wrapped it); any other error is Failed.
 //
+// # Supervision
+//
+// Each pool has a supervisor goroutine. With [WithJobTimeout] it cancels
+// the contexts of jobs past their deadline (cause [ErrJobTimeout]) — one
+// check per period instead of a timer per job — and declares stuck a
+// handler still running [WithStuckGrace] after its deadline: the job is
+// counted TimedOut (its Result.Err wraps [ErrStuck]), the [WithStuckHook]
+// hook receives the job, its run time and its goroutine's stack, and a
+// fresh worker takes the stuck one's place, up to [WithMaxAbandoned]
+// abandoned goroutines at once. [Pool.Health] reports every worker's state,
+// the stuck and abandoned handlers and recent events. [Pool.Resize]
+// changes the number of workers; [WithAutoscale] lets it follow the load.
+//
+// # Retries
+//
+// [WithRetry] runs failed jobs again with exponential backoff and full
+// jitter; a job waiting for its next attempt does not hold a worker.
+// [Permanent] marks an error not worth retrying, and [WithDeadLetter]
+// receives the jobs that failed for good with the error of every attempt.
+// Close waits for pending retries; Shutdown hands them back.
+//
+// # External queues
+//
+// [NewWithQueue] runs the same handler and options on a [Queue] other than
+// the pool's own channel — such as the NATS JetStream queue of package
+// jsqueue, shared by many processes. Each worker takes one [Delivery] at a
+// time and settles it (Ack, Retry with the policy's backoff, or Fail after
+// the dead-letter hook); a [Leaser] queue's leases are renewed while the
+// handler runs and left to lapse once it is declared stuck.
+//
 // # Errors
 //
 // Sentinel errors, to be checked with [errors.Is]: [ErrClosed],

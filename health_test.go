@@ -60,9 +60,7 @@ func TestStuckHandlerIsAbandonedAndReplaced(t *testing.T) {
 			t.Fatalf("Stats() = %+v; want job 1 done by the replacement, job 0 TimedOut", s)
 		}
 		// Close does not wait for the abandoned handler.
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		mustClose(t, p)
 		requireBalanced(t, p.Stats())
 		mu.Lock()
 		if len(reports) != 1 || reports[0].Job != 0 || !reports[0].Abandoned || reports[0].Ran < 3*time.Second ||
@@ -102,11 +100,7 @@ func TestAbandonCapKeepsTheStuckWorker(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for j := range 2 {
-			if err := p.Submit(context.Background(), j); err != nil {
-				t.Fatal(err)
-			}
-		}
+		submitRange(t, p, 2)
 		time.Sleep(3 * time.Second)
 		synctest.Wait()
 		h := p.Health()
@@ -117,9 +111,7 @@ func TestAbandonCapKeepsTheStuckWorker(t *testing.T) {
 			t.Fatalf("Stats() = %+v; want job 1 still queued behind the stuck one", s)
 		}
 		close(release) // the stuck handler returns; its worker goes on with job 1
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		mustClose(t, p)
 		s := p.Stats()
 		requireBalanced(t, s)
 		if s.Succeeded != 1 || s.TimedOut != 1 {
@@ -156,9 +148,7 @@ func TestJobContextReportsItsDeadline(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := <-got
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		mustClose(t, p)
 		if !s.ok || !s.deadline.Equal(start.Add(1600*time.Millisecond)) {
 			t.Errorf("ctx.Deadline() = %v, %v; want start+1.6s", s.deadline, s.ok)
 		}

@@ -23,6 +23,10 @@ type timedJob struct {
 	stuck    bool // declared stuck: its outcome is recorded already
 	replaced bool // its worker was abandoned to it and replaced
 	cur      any  // *running[T]: the job, for the stuck report
+	// For an external queue's leased delivery: when its lease was last
+	// renewed, and whether a renewal is under way.
+	extended  time.Time
+	extending bool
 }
 
 // jobContext reports the job's deadline; everything else is the
@@ -36,7 +40,9 @@ type jobContext struct {
 func (c *jobContext) Deadline() (time.Time, bool) { return c.deadline, true }
 
 // Err returns context.DeadlineExceeded once the deadline has passed, as a
-// context made by context.WithTimeout would; the cause says which deadline.
+// context made by context.WithTimeout would; the cause says which
+// deadline. (Contexts derived from it report context.Canceled; the pool
+// counts either as the job's timeout.)
 func (c *jobContext) Err() error {
 	err := c.Context.Err()
 	if err != nil {
@@ -47,17 +53,22 @@ func (c *jobContext) Err() error {
 	return err
 }
 
-// beginTimed gives cur a context with a deadline and registers it with w.
-func (p *Pool[T]) beginTimed(w *worker, cur *running[T]) {
+// beginTracked gives cur a context of its own (with a deadline if the pool
+// has a job timeout) and registers it with w.
+func (p *Pool[T]) beginTracked(w *worker, cur *running[T]) {
 	now := time.Now()
-	deadline := now.Add(p.cfg.jobTimeout)
-	if d, ok := p.cfg.parent.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
 	ctx, cancel := context.WithCancelCause(p.detached)
-	cur.ctx, cur.cancel = &jobContext{Context: ctx, deadline: deadline}, cancel
+	cur.ctx, cur.cancel = ctx, cancel
+	var deadline time.Time
+	if p.cfg.jobTimeout > 0 {
+		deadline = now.Add(p.cfg.jobTimeout)
+		if d, ok := p.cfg.parent.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+		cur.ctx = &jobContext{Context: ctx, deadline: deadline}
+	}
 	w.mu.Lock()
-	w.job = timedJob{active: true, cancel: cancel, started: now, deadline: deadline, cur: cur}
+	w.job = timedJob{active: true, cancel: cancel, started: now, deadline: deadline, cur: cur, extended: now}
 	w.mu.Unlock()
 	// cancelTimedJobs may have run before the job was registered.
 	if p.runCtx.Err() != nil {
@@ -65,10 +76,10 @@ func (p *Pool[T]) beginTimed(w *worker, cur *running[T]) {
 	}
 }
 
-// endTimed unregisters cur's job and releases its context. It reports
+// endTracked unregisters cur's job and releases its context. It reports
 // whether the supervisor declared the job stuck (and so recorded its
 // outcome); cur.abandoned is set if the worker must then stop.
-func (p *Pool[T]) endTimed(w *worker, cur *running[T]) (stuck bool) {
+func (p *Pool[T]) endTracked(w *worker, cur *running[T]) (stuck bool) {
 	w.mu.Lock()
 	stuck, cur.abandoned = w.job.stuck, w.job.replaced
 	w.job = timedJob{replaced: cur.abandoned}

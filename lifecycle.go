@@ -45,21 +45,24 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 	case <-p.done:
 		return nil, nil
 	case <-ctx.Done():
+		select { // both ready: the pool has stopped, so ctx did not cut it short
+		case <-p.done:
+			return nil, nil
+		default:
+		}
 	}
 	p.ctl.Or(ctlHandBack)
 	p.cancelRun(ErrShutdown)
 	if !p.enterDrain() {
-		// Every worker has exited already; finishStop hands the rest back.
-		<-p.done
+		// Every worker has exited already; finishStop hands the rest back
+		// (before it waits for the hooks, which this call need not do).
+		<-p.lateReady
 		p.mu.Lock()
 		unstarted, p.late = p.late, nil
 		p.mu.Unlock()
 		return unstarted, ctx.Err()
 	}
 	defer p.leaveDrain()
-	p.mu.Lock()
-	p.wakeIdleLocked() // idle workers leave; the queue is Shutdown's now
-	p.mu.Unlock()
 	for _, e := range p.takeRetries() {
 		unstarted = append(unstarted, p.handBack(e))
 	}
@@ -71,6 +74,10 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 func (p *Pool[T]) drain() []T {
 	var jobs []T
 	for e := range p.jobs {
+		if e.retry == pill {
+			p.pills.Add(-1)
+			continue
+		}
 		if e.retry != nil {
 			p.retriesQueued.Add(-1)
 			p.pendingRetries.Add(-1)
@@ -144,6 +151,7 @@ func (p *Pool[T]) beginClose() {
 		admitted := p.gate.Or(gateClosed)
 		p.mu.Unlock()
 		close(p.closing)
+		p.cancelTake() // workers taking from an external queue stop
 		// Stops once the last admitted send has left the gate, and every
 		// worker has exited (finishStop).
 		go func() {
@@ -153,6 +161,7 @@ func (p *Pool[T]) beginClose() {
 				}
 			}
 			close(p.jobs)
+			p.ensureDrainer()
 			p.finishStop()
 		}()
 	})
@@ -176,8 +185,10 @@ func (p *Pool[T]) finishStop() {
 		p.late = append(p.late, late...)
 		p.mu.Unlock()
 	}
+	close(p.lateReady)
 	close(p.superStop)
 	<-p.superDone
+	p.renewing.Wait() // the supervisor started them; it has stopped
 	p.mu.Lock()
 	stops := p.stopHooks
 	p.mu.Unlock()
@@ -196,4 +207,18 @@ func durationNs(ns int64) time.Duration {
 		return 0
 	}
 	return time.Duration(ns)
+}
+
+// ensureDrainer starts a worker if jobs wait in the closed queue and no
+// worker will run them: an autoscaling pool may have scaled to zero just
+// as the last jobs arrived. finishStop has not begun waiting for workers,
+// so adding one is safe.
+func (p *Pool[T]) ensureDrainer() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if int64(len(p.jobs)) > p.pills.Load() && len(p.workers)-p.exits <= 0 && p.ctl.Load()&ctlHandBack == 0 {
+		p.exits = 0
+		p.ctl.And(^ctlShrink)
+		p.startWorkerLocked(nil)
+	}
 }

@@ -100,11 +100,7 @@ func TestShutdownWithinDeadlineRunsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range 100 {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
+	submitRange(t, p, 100)
 	unstarted, err := p.Shutdown(context.Background())
 	if err != nil || unstarted != nil {
 		t.Fatalf("Shutdown(no deadline) = %v, %v; want nil, nil", unstarted, err)
@@ -137,11 +133,7 @@ func TestShutdownOutOfTimeCancelsRunningAndHandsBackQueued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range 7 {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
+	submitRange(t, p, 7)
 	a, b := recv(t, g.started, "a job to start"), recv(t, g.started, "another job to start")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -229,11 +221,7 @@ func TestParentCancelStopsHard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range 5 {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
+	submitRange(t, p, 5)
 	recv(t, g.started, "job 0 to start")
 	cancel(stop)
 	<-p.Done()

@@ -1,6 +1,7 @@
 package workerpool_test
 
 import (
+	"context"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -37,4 +38,22 @@ func closePool[T any](t *testing.T, p *workerpool.Pool[T]) {
 		}
 		requireBalanced(t, p.Stats())
 	})
+}
+
+// submitRange submits the jobs 0, 1, …, n-1, failing the test on an error.
+func submitRange(t *testing.T, p *workerpool.Pool[int], n int) {
+	t.Helper()
+	for j := range n {
+		if err := p.Submit(context.Background(), j); err != nil {
+			t.Fatalf("Submit(%d) = %v", j, err)
+		}
+	}
+}
+
+// mustClose closes p, failing the test on an error.
+func mustClose(t *testing.T, p interface{ Close() error }) {
+	t.Helper()
+	if err := p.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
 }

@@ -36,6 +36,9 @@ type config struct {
 	minWorkers  int
 	maxWorkers  int
 	idleTimeout time.Duration
+
+	queueSizeSet bool // WithQueueSize was given (an error with an external queue)
+	noSupervisor bool // for the benchmark of the supervisor's cost only
 }
 
 func defaultConfig() config {
@@ -75,7 +78,7 @@ func WithQueueSize(n int) Option {
 		if n < 0 || n > MaxQueueSize {
 			return invalidOption("queue size must be between 0 and %d, got %d", MaxQueueSize, n)
 		}
-		c.queueSize = n
+		c.queueSize, c.queueSizeSet = n, true
 		return nil
 	}
 }
@@ -133,7 +136,8 @@ func WithLogger(l *slog.Logger) Option {
 // never blocks a worker, because results wait in a list between the workers
 // and f (that list grows only while f is slower than the jobs). Every call
 // has returned before [Pool.Close] returns and [Pool.Done] is closed. A
-// panic in f is recovered and logged.
+// panic in f is recovered and logged. f must not call Close, or Shutdown
+// with a context that never ends, on its own pool: they wait for f.
 //
 // T must be the pool's job type; [New] rejects a hook of another type with
 // [ErrInvalidOption].
@@ -199,10 +203,11 @@ func WithStuckHook[T any](f func(StuckJob[T])) Option {
 
 // WithAutoscale lets the number of workers follow the load between min and
 // max (0 ≤ min ≤ max, max ≥ 1), instead of the fixed number of
-// [WithWorkers]: the pool starts min workers, adds one each tick (about
-// 10ms) while jobs wait in the queue, and lets a worker go once it has been
-// idle for idleTimeout (> 0) while more than min run. With min 0 an idle
-// pool has no worker at all, and the first job submitted starts one.
+// [WithWorkers]: the pool starts min workers, adds as many as jobs wait in
+// the queue at each tick (about 10ms), up to max, and lets a worker go once
+// it has been idle for idleTimeout (> 0) while more than min run. With min
+// 0 an idle pool has no worker at all, and the first job submitted starts
+// one. Autoscaling needs a queue: it is an error with WithQueueSize(0).
 func WithAutoscale(min, max int, idleTimeout time.Duration) Option {
 	return func(c *config) error {
 		switch {

@@ -16,6 +16,8 @@ import (
 type Pool[T any] struct {
 	handler func(context.Context, T) error
 	cfg     config
+	ext     Queue[T]        // NewWithQueue's queue; nil for the pool's own channel
+	tracked bool            // jobs get contexts of their own (job timeout or external queue)
 	hook    func(Result[T]) // nil when no result hook is set
 	timed   bool            // stamp jobs with times (only when a hook wants them)
 
@@ -43,10 +45,14 @@ type Pool[T any] struct {
 	// epoch is the pool's coarse clock, advanced by the supervisor every
 	// tick while workers run; a worker publishes its counts when it sees a
 	// new one.
-	epoch     atomic.Uint64
-	kick      chan struct{} // capacity 1: wakes a sleeping supervisor
-	superStop chan struct{} // closed by finishStop: the supervisor returns
-	superDone chan struct{} // closed when the supervisor has returned
+	epoch atomic.Uint64
+	kick  chan struct{} // capacity 1: wakes a sleeping supervisor
+	// needsSupervisor: job timeouts or autoscaling need the supervisor
+	// awake whenever a worker runs, so workers kick it when they start.
+	needsSupervisor bool
+	superStop       chan struct{}  // closed by finishStop: the supervisor returns
+	superDone       chan struct{}  // closed when the supervisor has returned
+	renewing        sync.WaitGroup // lease renewals the supervisor started
 
 	// runCtx is canceled when the pool is canceled: by the WithContext
 	// parent, or with ErrShutdown when Shutdown runs out of time. It is the
@@ -55,12 +61,16 @@ type Pool[T any] struct {
 	runCtx    context.Context
 	cancelRun context.CancelCauseFunc
 	detached  context.Context // runCtx's values without its cancellation
-	stopHooks []func() bool   // stop the AfterFuncs watching parent and runCtx
+	// takeCtx ends an external queue's Take calls once intake stops.
+	takeCtx    context.Context
+	cancelTake context.CancelFunc
+	stopHooks  []func() bool // stop the AfterFuncs watching parent and runCtx
 
 	// Retries (retry.go): jobs waiting for another attempt, and how many of
 	// those are back in the queue; both only move on the retry path.
 	pendingRetries atomic.Int64
 	retriesQueued  atomic.Int64
+	pills          atomic.Int64 // wake-up envelopes in the queue (see sendPills)
 	deadLetter     func(DeadLetter[T])
 	stuckHook      func(StuckJob[T])
 
@@ -71,14 +81,14 @@ type Pool[T any] struct {
 	settled   counts                        // counts no longer held by a worker; guarded by mu
 	target    int                           // workers wanted (Resize, autoscale); guarded by mu
 	exits     int                           // workers asked to exit, not yet gone; guarded by mu
-	idleWake  atomic.Pointer[chan struct{}] // closed to wake idle workers; swapped under mu
 	health    healthLog                     // guarded by mu
 	nextID    int                           // guarded by mu
 	drainers  int                           // Shutdowns and hard stops ending jobs; guarded by mu
 	finishing bool                          // finishStop waits for no more drainers; guarded by mu
 	drained   chan struct{}                 // the last drainer left after finishing
 	late      []T                           // jobs finishStop handed back; guarded by mu
-	live      atomic.Int32                  // len(workers), for Submit's autoscale check
+	lateReady chan struct{}                 // closed once late is complete
+	live      atomic.Int32                  // len(workers) - exits, for Submit's autoscale check
 	wg        sync.WaitGroup                // workers, but abandoned ones
 	out       *outbox[T]                    // nil when no hook is set
 	done      chan struct{}
@@ -107,6 +117,11 @@ const (
 // timeout; a handler should return when it ends. Stop the pool with
 // [Pool.Close] or [Pool.Shutdown] to release its goroutines.
 func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) (*Pool[T], error) {
+	return newPool[T](nil, handler, opts)
+}
+
+// newPool is New, and with q non-nil NewWithQueue.
+func newPool[T any](q Queue[T], handler func(ctx context.Context, job T) error, opts []Option) (*Pool[T], error) {
 	if handler == nil {
 		return nil, invalidOption("handler must not be nil")
 	}
@@ -119,9 +134,24 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 			return nil, err
 		}
 	}
+	if q != nil {
+		switch {
+		case cfg.queueSizeSet:
+			return nil, invalidOption("WithQueueSize does not apply to an external queue")
+		case cfg.autoscale:
+			return nil, invalidOption("WithAutoscale does not apply to an external queue")
+		}
+		cfg.queueSize = 0
+	}
+	if cfg.autoscale && cfg.queueSize == 0 {
+		// Autoscaling grows on jobs waiting in the queue; with no queue
+		// nothing ever waits there.
+		return nil, invalidOption("WithAutoscale needs a queue: WithQueueSize must be ≥ 1")
+	}
 	p := &Pool[T]{
 		handler:   handler,
 		cfg:       cfg,
+		ext:       q,
 		jobs:      make(chan envelope[T], cfg.queueSize),
 		closing:   make(chan struct{}),
 		sendsDone: make(chan struct{}, 1),
@@ -129,20 +159,22 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 		superStop: make(chan struct{}),
 		superDone: make(chan struct{}),
 		drained:   make(chan struct{}, 1),
+		lateReady: make(chan struct{}),
 		retrying:  map[*pendingRetry[T]]struct{}{},
 		done:      make(chan struct{}),
 	}
-	wake := make(chan struct{})
-	p.idleWake.Store(&wake)
 	if err := p.setHooks(); err != nil {
 		return nil, err
 	}
 	p.runCtx, p.cancelRun = context.WithCancelCause(cfg.parent)
 	p.detached = context.WithoutCancel(p.runCtx)
+	p.takeCtx, p.cancelTake = context.WithCancel(p.detached)
+	p.tracked = cfg.jobTimeout > 0 || q != nil
 	if p.hook != nil || p.deadLetter != nil || p.stuckHook != nil {
 		p.timed = p.hook != nil
 		p.out = newOutbox(p, cfg.logger)
 	}
+	p.needsSupervisor = p.tracked || cfg.autoscale
 	p.target = cfg.workers
 	if cfg.autoscale {
 		p.target = cfg.minWorkers
@@ -153,13 +185,17 @@ func New[T any](handler func(ctx context.Context, job T) error, opts ...Option) 
 	}
 	p.mu.Unlock()
 	// Stopped by finishStop once every worker has exited.
-	go p.supervise()
+	if cfg.noSupervisor {
+		close(p.superDone) // tests measuring the supervisor's cost only
+	} else {
+		go p.supervise()
+	}
 	// Jobs with a timeout have contexts of their own: cancelTimedJobs
 	// cancels them when the pool is canceled. hardStop runs on its own
 	// goroutine if the parent is canceled, perhaps at once. finishStop stops
 	// both (and neither runs after it).
 	p.mu.Lock()
-	if cfg.jobTimeout > 0 {
+	if p.tracked {
 		p.stopHooks = append(p.stopHooks, context.AfterFunc(p.runCtx, p.cancelTimedJobs))
 	}
 	p.stopHooks = append(p.stopHooks, context.AfterFunc(cfg.parent, p.hardStop))
@@ -209,6 +245,10 @@ func (p *Pool[T]) Submit(ctx context.Context, job T) error {
 	if !p.enter() {
 		return ErrClosed
 	}
+	if p.ext != nil {
+		defer p.leave()
+		return p.ext.Put(ctx, job)
+	}
 	e := envelope[T]{job: job}
 	if p.timed {
 		e.accepted = p.now()
@@ -249,6 +289,10 @@ func (p *Pool[T]) accepted() {
 func (p *Pool[T]) TrySubmit(job T) error {
 	if !p.enter() {
 		return ErrClosed
+	}
+	if p.ext != nil {
+		defer p.leave()
+		return p.ext.TryPut(job)
 	}
 	e := envelope[T]{job: job}
 	if p.timed {

@@ -69,9 +69,7 @@ func TestSubmitRunsEveryJobOnce(t *testing.T) {
 			t.Fatalf("Submit(%d) = %v", j, err)
 		}
 	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, p)
 	for j := range n {
 		if got := seen[j].Load(); got != 1 {
 			t.Fatalf("job %d ran %d times; want 1", j, got)

@@ -41,10 +41,12 @@ func (p *Pool[T]) resizeLocked(n int) {
 		for range n - effective - keep {
 			p.startWorkerLocked(nil)
 		}
+		p.updateLiveLocked()
 	case n < effective:
 		p.exits += effective - n
+		p.updateLiveLocked()
 		p.ctl.Or(ctlShrink)
-		p.wakeIdleLocked()
+		p.sendPills(effective - n)
 	}
 }
 
@@ -82,4 +84,10 @@ func (p *Pool[T]) scaleFromZero() {
 	if len(p.workers)-p.exits <= 0 {
 		p.resizeLocked(1)
 	}
+}
+
+// updateLiveLocked records how many workers will stay (not asked to exit),
+// for Submit's check that an autoscaling pool has one. p.mu must be held.
+func (p *Pool[T]) updateLiveLocked() {
+	p.live.Store(int32(len(p.workers) - p.exits))
 }

@@ -43,11 +43,7 @@ func TestResizeGrowsAndShrinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for j := range 6 {
-			if err := p.Submit(context.Background(), j); err != nil {
-				t.Fatal(err)
-			}
-		}
+		submitRange(t, p, 6)
 		synctest.Wait()
 		if err := p.Resize(4); err != nil {
 			t.Fatal(err)
@@ -64,9 +60,7 @@ func TestResizeGrowsAndShrinks(t *testing.T) {
 		if n, _ := countWorkers(p); n != 2 {
 			t.Fatalf("after Resize(2): %d workers; want 2", n)
 		}
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		mustClose(t, p)
 		s := p.Stats()
 		requireBalanced(t, s)
 		if s.Succeeded != 6 {
@@ -86,9 +80,7 @@ func TestResizeRejectsBadInput(t *testing.T) {
 			t.Errorf("Resize(%d) = %v; want ErrInvalidArgument", n, err)
 		}
 	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, p)
 	if err := p.Resize(3); !errors.Is(err, workerpool.ErrClosed) {
 		t.Errorf("Resize after Close = %v; want ErrClosed", err)
 	}
@@ -146,11 +138,7 @@ func TestAutoscaleFollowsTheLoad(t *testing.T) {
 		if n, _ := countWorkers(p); n != 0 {
 			t.Fatalf("an idle pool at min 0 has %d workers; want 0", n)
 		}
-		for j := range 10 {
-			if err := p.Submit(context.Background(), j); err != nil {
-				t.Fatal(err)
-			}
-		}
+		submitRange(t, p, 10)
 		synctest.Wait() // the first job started a worker
 		time.Sleep(50 * time.Millisecond)
 		synctest.Wait() // jobs wait in the queue: the pool grows to its max
@@ -175,9 +163,7 @@ func TestAutoscaleFollowsTheLoad(t *testing.T) {
 		}
 		<-done
 		for _, q := range []interface{ Close() error }{p, tp} {
-			if err := q.Close(); err != nil {
-				t.Fatal(err)
-			}
+			mustClose(t, q)
 		}
 		s := p.Stats()
 		requireBalanced(t, s)

@@ -97,27 +97,33 @@ func (o *outbox[T]) deliver() {
 	}
 }
 
-// call runs the hooks for one item, recovering (and logging) a panic in
-// them.
+// call runs the hooks for one item, each under its own recovery, so that
+// a panic in one (recovered and logged) skips no other.
 func (o *outbox[T]) call(it *item[T]) {
-	defer func() {
-		if v := recover(); v != nil {
-			o.logger.Error("workerpool: hook panicked", "panic", v)
-		}
-	}()
 	p := o.p
-	switch {
-	case it.stuck != nil:
+	if it.stuck != nil {
 		if p.stuckHook != nil {
-			p.stuckHook(*it.stuck)
+			o.guard("stuck", func() { p.stuckHook(*it.stuck) })
 		}
 		return
-	case it.deadLetter:
-		p.deadLetter(DeadLetter[T]{
-			Job: it.res.Job, Outcome: it.res.Outcome, Errors: it.errs, Permanent: it.permanent,
+	}
+	if it.deadLetter {
+		o.guard("dead-letter", func() {
+			p.deadLetter(DeadLetter[T]{
+				Job: it.res.Job, Outcome: it.res.Outcome, Errors: it.errs, Permanent: it.permanent,
+			})
 		})
 	}
 	if p.hook != nil {
-		p.hook(it.res)
+		o.guard("result", func() { p.hook(it.res) })
 	}
+}
+
+func (o *outbox[T]) guard(which string, f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			o.logger.Error("workerpool: hook panicked", "hook", which, "panic", v)
+		}
+	}()
+	f()
 }

@@ -27,11 +27,7 @@ func TestResultHookSeesEveryJobOnceAndNeverBlocksWorkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range n {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
+	submitRange(t, p, n)
 	// Every job runs although the hook has not returned once: workers only
 	// leave results behind. Queued reaches 0 only when all have been taken.
 	closed := make(chan error)
@@ -72,14 +68,8 @@ func TestResultHookPanicIsRecoveredAndLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range 3 {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitRange(t, p, 3)
+	mustClose(t, p)
 	requireBalanced(t, p.Stats())
 	if calls != 3 {
 		t.Fatalf("hook called %d times; want 3 (a panic in it must not stop delivery)", calls)
@@ -110,9 +100,7 @@ func TestResultTimings(t *testing.T) {
 	if err := p.Submit(context.Background(), 7); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, p)
 	r := results()[0]
 	if r.Job != 7 || r.Outcome != workerpool.Succeeded || r.Err != nil || r.Attempts != 1 || r.Wait < 0 || r.Run < 0 {
 		t.Fatalf("Result = %+v; want job 7 Succeeded, 1 attempt, non-negative timings", r)

@@ -140,7 +140,19 @@ func (p *Pool[T]) shouldRetry(o Outcome, err error, attempts int) bool {
 	if p.runCtx.Err() != nil { // the pool is being canceled: no new attempts
 		return false
 	}
-	return r.Retryable(err)
+	return p.retryable(err)
+}
+
+// retryable asks the policy's classifier, treating a panic in it (logged)
+// as "not retryable".
+func (p *Pool[T]) retryable(err error) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.cfg.logger.Error("workerpool: RetryPolicy.Retryable panicked", "panic", v)
+			ok = false
+		}
+	}()
+	return p.cfg.retry.Retryable(err)
 }
 
 // pendingRetry is a job waiting for its next attempt, on a timer or, once
@@ -193,6 +205,9 @@ func (p *Pool[T]) claim(pr *pendingRetry[T]) bool {
 func (p *Pool[T]) requeue(pr *pendingRetry[T]) {
 	if p.claim(pr) {
 		p.retriesQueued.Add(1)
+		if p.cfg.autoscale {
+			p.scaleFromZero() // a pool scaled to zero needs a worker for it
+		}
 		p.jobs <- pr.env
 	}
 	p.leave()

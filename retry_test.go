@@ -82,9 +82,7 @@ func TestRetryDoesNotHoldAWorker(t *testing.T) {
 		if s := p.Stats(); s.Queued != 1 || s.Running != 0 {
 			t.Fatalf("Stats() = %+v; want the waiting retry counted Queued", s)
 		}
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		mustClose(t, p)
 		if j := <-done; j != 0 {
 			t.Fatalf("second job done: %d; want the retried job 0", j)
 		}
@@ -111,14 +109,8 @@ func TestDeadLetters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for j := range 2 {
-			if err := p.Submit(context.Background(), j); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		submitRange(t, p, 2)
+		mustClose(t, p)
 		s := p.Stats()
 		requireBalanced(t, s)
 		if s.Failed != 2 {

@@ -10,7 +10,8 @@ import (
 // recovery and (for jobs with a timeout) the supervisor need it.
 type running[T any] struct {
 	env       envelope[T]
-	attempt   int // 1 for the first
+	delivery  Delivery[T] // the external queue's delivery of env; nil for the pool's own queue
+	attempt   int         // 1 for the first
 	ctx       context.Context
 	cancel    context.CancelCauseFunc // nil without a job timeout
 	start     int64                   // when it started, if the pool is timed
@@ -22,14 +23,17 @@ type running[T any] struct {
 func (p *Pool[T]) begin(w *worker, cur *running[T], e envelope[T]) {
 	cur.env = e
 	cur.attempt = 1
-	if e.retry != nil {
+	switch {
+	case cur.delivery != nil:
+		cur.attempt = cur.delivery.Attempt()
+	case e.retry != nil:
 		cur.attempt = len(e.retry.errs) + 1
 	}
 	if p.timed {
 		cur.start = p.now()
 	}
-	if p.cfg.jobTimeout > 0 {
-		p.beginTimed(w, cur)
+	if p.tracked {
+		p.beginTracked(w, cur)
 	} else {
 		cur.ctx, cur.cancel = p.runCtx, nil
 	}
@@ -45,7 +49,11 @@ func classify(ctx context.Context, err error) (Outcome, error) {
 		return Failed, err
 	}
 	cause := context.Cause(ctx)
-	if !errors.Is(err, ctxErr) && !errors.Is(err, cause) {
+	// A context derived from the job's (errgroup.WithContext, say) reports
+	// context.Canceled even when the job timed out: any context error once
+	// the job's context has ended is the job's.
+	if !errors.Is(err, ctxErr) && !errors.Is(err, cause) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return Failed, err
 	}
 	outcome := Canceled
@@ -63,17 +71,23 @@ func classify(ctx context.Context, err error) (Outcome, error) {
 // returns true when the caller must run the job again itself (a retry
 // once the queue is closing; cur.env then holds the job to run).
 func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) (again bool) {
-	if cur.cancel != nil && p.endTimed(w, cur) {
-		return false // abandoned: its outcome is recorded already
+	if cur.cancel != nil && p.endTracked(w, cur) {
+		cur.delivery = nil // left unsettled: its lease lapses
+		return false       // declared stuck: its outcome is recorded already
 	}
 	w.local.ended++
-	if p.shouldRetry(o, err, cur.attempt) {
+	if cur.delivery != nil {
+		if final := p.settle(w, cur, o, err); !final {
+			w.local.requeued++
+			return false
+		}
+	} else if p.shouldRetry(o, err, cur.attempt) {
 		w.local.retried++
 		e := cur.env
 		e.retry = &retryState{errs: appendErr(e.retry, err)}
 		delay := p.cfg.retry.backoff(cur.attempt)
 		if pr := p.scheduleRetry(e, delay); pr != nil && p.waitInPlace(pr, delay) {
-			if p.parentEnded() {
+			if p.parentEnded(p.ctl.Load()) {
 				// A retry is a queued job: once the parent has ended, it
 				// is canceled, not started again.
 				w.local.canceledUnstarted++
@@ -122,7 +136,7 @@ func (p *Pool[T]) emit(cur *running[T], o Outcome, err error) {
 	}
 	if p.deadLetter != nil && (o == Failed || o == Panicked || o == TimedOut) {
 		it.deadLetter = true
-		it.permanent = p.cfg.retry == nil || !p.cfg.retry.Retryable(err)
+		it.permanent = p.cfg.retry == nil || !p.retryable(err) || errors.Is(err, ErrStuck)
 		it.errs = errs
 		if errs == nil {
 			it.errs = []error{err}

@@ -44,14 +44,8 @@ func TestPanicFailsOnlyThatJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range 30 {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitRange(t, p, 30)
+	mustClose(t, p)
 	s := p.Stats()
 	requireBalanced(t, s)
 	if s.Panicked != 10 || s.Succeeded != 20 {
@@ -85,9 +79,7 @@ func TestPanicErrorUnwrapsAnErrorValue(t *testing.T) {
 	if err := p.Submit(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, p)
 	r := results()[0]
 	if !errors.Is(r.Err, sentinel) {
 		t.Fatalf("errors.Is(%v, sentinel) = false; PanicError must unwrap an error value", r.Err)
@@ -112,14 +104,8 @@ func TestGoexitDoesNotHangClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for j := range 5 {
-		if err := p.Submit(context.Background(), j); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitRange(t, p, 5)
+	mustClose(t, p)
 	s := p.Stats()
 	requireBalanced(t, s)
 	if s.Panicked != 1 || s.Succeeded != 4 {
@@ -155,9 +141,7 @@ func TestJobTimeout(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
-		}
+		mustClose(t, p)
 		s := p.Stats()
 		requireBalanced(t, s)
 		if s.Succeeded != 1 || s.TimedOut != 1 {
@@ -208,9 +192,7 @@ func TestOutcomeOfHandlerErrors(t *testing.T) {
 				if err := p.Go(tt.handler); err != nil {
 					t.Fatal(err)
 				}
-				if err := p.Close(); err != nil {
-					t.Fatal(err)
-				}
+				mustClose(t, p)
 				requireBalanced(t, p.Stats())
 				r := results()[0]
 				if r.Outcome != tt.want || !errors.Is(r.Err, tt.wantErr) || (tt.wantErr == nil) != (r.Err == nil) {

@@ -5,16 +5,17 @@ package workerpool
 // Every accepted job is counted once in Submitted and, at any moment, in
 // exactly one of the other fields:
 //
-//	Submitted == Succeeded + Failed + Panicked + TimedOut + Canceled + Dropped + Running + Queued
+//	Submitted == Succeeded + Failed + Panicked + TimedOut + Canceled + Dropped + Requeued + Running + Queued
 //
 // The equation holds exactly whenever no Submit, job or stop is in flight
 // (every worker is waiting for work), and therefore always once
 // [Pool.Done] is closed; then Running and Queued are 0. While jobs flow,
 // the snapshot is approximate: to keep the dispatch path free of shared
 // writes, each busy worker makes its counts visible once per tick of the
-// pool's clock (about every 10ms) and whenever it runs out of work, so the
-// jobs a worker took since then are missing from Submitted and the counts
-// that follow it. No field is ever negative.
+// pool's clock (about every 10ms while jobs run; the clock notices that jobs
+// run again within 250ms of an idle spell) and whenever it runs out of
+// work, so the jobs a worker took since then are missing from Submitted
+// and the counts that follow it. No field is ever negative.
 type Stats struct {
 	// Submitted counts the jobs accepted by Submit, TrySubmit or Go.
 	Submitted uint64
@@ -22,6 +23,11 @@ type Stats struct {
 	// jobs that ended with each [Outcome]. A retried job counts once, with
 	// the outcome of its last attempt.
 	Succeeded, Failed, Panicked, TimedOut, Canceled, Dropped uint64
+	// Requeued counts, for a pool on an external queue ([NewWithQueue]),
+	// the deliveries that went back to the queue to run again: retries,
+	// jobs the pool's stop canceled, leases lost. The job lives on in the
+	// queue; with the pool's own queue Requeued is always 0.
+	Requeued uint64
 	// Running is the number of jobs whose handler is running.
 	Running int
 	// Queued is the number of accepted jobs waiting for a worker, jobs
@@ -41,7 +47,7 @@ func (p *Pool[T]) Stats() Stats {
 	}
 	p.mu.Unlock()
 	retrying := max(p.pendingRetries.Load(), 0)
-	freshQueued := max(int64(len(p.jobs))-p.retriesQueued.Load(), 0)
+	freshQueued := max(int64(len(p.jobs))-p.retriesQueued.Load()-p.pills.Load(), 0)
 	return Stats{
 		Submitted: c.fresh + uint64(freshQueued),
 		Succeeded: c.succeeded,
@@ -50,6 +56,7 @@ func (p *Pool[T]) Stats() Stats {
 		TimedOut:  c.timedOut,
 		Canceled:  c.canceled + c.canceledUnstarted,
 		Dropped:   c.dropped,
+		Requeued:  c.requeued,
 		Running:   int(c.started - min(c.ended, c.started)),
 		Queued:    int(freshQueued + retrying),
 	}
@@ -60,6 +67,7 @@ type counts struct {
 	fresh              uint64 // jobs taken from the queue on their first attempt
 	started, ended     uint64 // attempts begun, and ended
 	retried            uint64 // attempts that ended in a retry, not an outcome
+	requeued           uint64 // external deliveries that went back to the queue
 	succeeded, failed  uint64 // final outcomes of started jobs
 	panicked, timedOut uint64
 	canceled           uint64
@@ -72,6 +80,7 @@ func (c *counts) add(o *counts) {
 	c.started += o.started
 	c.ended += o.ended
 	c.retried += o.retried
+	c.requeued += o.requeued
 	c.succeeded += o.succeeded
 	c.failed += o.failed
 	c.panicked += o.panicked
@@ -91,6 +100,7 @@ func (pub *published) addTo(c *counts) {
 	c.panicked += pub.panicked.Load()
 	c.failed += pub.failed.Load()
 	c.succeeded += pub.succeeded.Load()
+	c.requeued += pub.requeued.Load()
 	c.retried += pub.retried.Load()
 	c.ended += pub.ended.Load()
 	c.canceledUnstarted += pub.canceledUnstarted.Load()

@@ -1,6 +1,8 @@
 package workerpool
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,18 +13,28 @@ import (
 // (more often when job deadlines need it; see timeoutPeriod).
 const tick = 10 * time.Millisecond
 
+// idleTick is how often the supervisor looks while no worker runs, in a
+// pool without job timeouts or autoscaling: such a pool needs it only to
+// keep Stats fresh, so workers do not wake it for every job (that would
+// cost each job a goroutine wake-up); it notices within idleTick that
+// workers run again.
+const idleTick = 250 * time.Millisecond
+
 // supervise is the pool's supervisor. Every period while any worker runs,
 // it advances the epoch (so busy workers publish their counts), cancels
 // jobs past their deadline, declares stuck the handlers past their
 // deadline and grace and replaces their workers, and scales an autoscaling
-// pool. When nothing runs it sleeps until a worker wakes it, so an idle
-// pool costs no CPU. New starts it; finishStop stops it once every worker
-// has exited.
+// pool. When nothing runs it sleeps: until a worker wakes it if the pool
+// has job timeouts or autoscales, else for idleTick. New starts it;
+// finishStop stops it once every worker has exited.
 func (p *Pool[T]) supervise() {
 	defer close(p.superDone)
 	period := tick
 	if d := p.cfg.jobTimeout; d > 0 {
 		period = timeoutPeriod(d)
+	}
+	if l, ok := p.ext.(Leaser); ok {
+		period = min(period, max(l.LeaseInterval()/4, 100*time.Microsecond))
 	}
 	t := time.NewTicker(period)
 	defer t.Stop()
@@ -37,12 +49,17 @@ func (p *Pool[T]) supervise() {
 			continue
 		}
 		t.Stop()
+		var slow <-chan time.Time
+		if !p.needsSupervisor {
+			slow = time.After(idleTick)
+		}
 		select {
 		case <-p.superStop:
 			return
 		case <-p.kick:
-			t.Reset(period)
+		case <-slow:
 		}
+		t.Reset(period)
 	}
 }
 
@@ -51,10 +68,11 @@ func (p *Pool[T]) supervise() {
 func (p *Pool[T]) inspect(now time.Time) (busy bool) {
 	var stuck []StuckJob[T]
 	var gids []uint64
+	var renew []*worker
 	p.mu.Lock()
 	for _, w := range slices.Clone(p.workers) {
 		state := w.pub.state.Load()
-		if state&3 != w.seen&3 {
+		if state != w.seen { // the epoch in it changes too: a worker idle at each tick but busy between is not idle
 			w.since = now
 		}
 		w.seen = state
@@ -66,11 +84,20 @@ func (p *Pool[T]) inspect(now time.Time) (busy bool) {
 				stuck, gids = append(stuck, s), append(gids, gid)
 			}
 		}
+		if p.leaseDue(w, now) {
+			renew = append(renew, w)
+		}
 	}
 	if p.cfg.autoscale && p.autoscaleLocked(now) {
 		busy = true
 	}
 	p.mu.Unlock()
+	if len(renew) > 0 {
+		// Renew leases off the supervisor's goroutine, so that a slow queue
+		// delays no deadline; each worker has at most one renewal under way.
+		p.renewing.Add(1)
+		go p.renewLeases(renew, now)
+	}
 	for i := range stuck {
 		stuck[i].Stack = stackOf(gids[i])
 		if p.out != nil && p.stuckHook != nil {
@@ -88,7 +115,7 @@ func (p *Pool[T]) checkDeadlineLocked(w *worker, now time.Time) (s StuckJob[T], 
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	j := &w.job
-	if !j.active || j.stuck {
+	if !j.active || j.stuck || j.deadline.IsZero() {
 		return s, 0, false
 	}
 	if !j.expired && !now.Before(j.deadline) {
@@ -128,5 +155,57 @@ func (p *Pool[T]) kickSupervisor() {
 	select {
 	case p.kick <- struct{}{}:
 	default:
+	}
+}
+
+// leaseDue reports whether w runs a leased delivery whose lease should be
+// renewed now, and marks the renewal under way. p.mu must be held.
+func (p *Pool[T]) leaseDue(w *worker, now time.Time) bool {
+	l, ok := p.ext.(Leaser)
+	if !ok {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	j := &w.job
+	if !j.active || j.stuck || j.extending || now.Sub(j.extended) < l.LeaseInterval() {
+		return false // a stuck handler's lease is left to lapse
+	}
+	j.extending = true
+	return true
+}
+
+// renewLeases calls Extend on the deliveries of workers; a lease that could
+// not be renewed for three intervals is lost, and its job's context is
+// canceled with cause ErrLeaseLost. It runs on its own goroutine, started
+// by inspect, and ends when every call has returned (each is bounded by
+// the lease interval); finishStop waits for it.
+func (p *Pool[T]) renewLeases(workers []*worker, now time.Time) {
+	defer p.renewing.Done()
+	interval := p.ext.(Leaser).LeaseInterval()
+	for _, w := range workers {
+		w.mu.Lock()
+		cur, _ := w.job.cur.(*running[T])
+		var d Delivery[T]
+		if w.job.active && cur != nil {
+			d = cur.delivery
+		}
+		w.mu.Unlock()
+		var err error
+		if d != nil {
+			ctx, cancel := context.WithTimeout(p.detached, interval)
+			err = d.Extend(ctx)
+			cancel()
+		}
+		w.mu.Lock()
+		j := &w.job
+		j.extending = false
+		switch {
+		case err == nil && d != nil && j.active:
+			j.extended = now
+		case err != nil && j.active && (errors.Is(err, ErrLeaseLost) || now.Sub(j.extended) >= 3*interval):
+			j.cancel(ErrLeaseLost)
+		}
+		w.mu.Unlock()
 	}
 }

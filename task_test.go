@@ -21,9 +21,7 @@ func TestTaskPoolRunsFuncs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, p)
 	if got := sum.Load(); got != 4950 {
 		t.Fatalf("sum = %d; want 4950", got)
 	}
@@ -47,9 +45,7 @@ func TestTaskPoolRejectsNilTask(t *testing.T) {
 	if err := p.Submit(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
+	mustClose(t, p)
 	s := p.Stats()
 	requireBalanced(t, s)
 	if r := results(); s.Failed != 1 || !errors.Is(r[0].Err, workerpool.ErrInvalidArgument) {

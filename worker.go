@@ -22,6 +22,7 @@ type worker struct {
 	since    time.Time // when the supervisor last saw its state change; guarded by the pool's mu
 	seen     uint64    // the published state the supervisor last saw; guarded by the pool's mu
 	local    counts    // owned by the worker's goroutine
+	shadow   counts    // the values last published; owned by the worker's goroutine
 	pubEpoch uint64    // epoch of the last publish; owned by the worker's goroutine
 	pubState uint64    // state of the last publish; owned by the worker's goroutine
 	pub      published
@@ -47,6 +48,7 @@ type published struct {
 	canceledUnstarted atomic.Uint64
 	ended             atomic.Uint64
 	retried           atomic.Uint64
+	requeued          atomic.Uint64
 	succeeded         atomic.Uint64
 	failed            atomic.Uint64
 	panicked          atomic.Uint64
@@ -60,7 +62,10 @@ const (
 	workerStopped = 2 // exited
 )
 
-// publish makes w's counts visible, with the given state.
+// publish makes w's counts visible, with the given state. It stores only
+// the counters that changed since the last publish (shadow holds what was
+// stored), in the order published documents; most publishes store three
+// or four words.
 func (w *worker) publish(epoch, state uint64) {
 	w.pubEpoch, w.pubState = epoch, state
 	w.publishCounts()
@@ -71,19 +76,27 @@ func (w *worker) publish(epoch, state uint64) {
 // calls it, holding w.mu, for a worker whose handler it declares stuck: the
 // pool does not wait for an abandoned handler, so its worker's jobs must
 // count in Stats before it returns. That is safe because a worker writes no
-// count between beginTimed and endTimed, which both take w.mu.
+// count (nor shadow) between beginTracked and endTracked, which both take
+// w.mu.
 func (w *worker) publishCounts() {
-	l, pub := &w.local, &w.pub
-	pub.fresh.Store(l.fresh)
-	pub.started.Store(l.started)
-	pub.canceledUnstarted.Store(l.canceledUnstarted)
-	pub.ended.Store(l.ended)
-	pub.retried.Store(l.retried)
-	pub.succeeded.Store(l.succeeded)
-	pub.failed.Store(l.failed)
-	pub.panicked.Store(l.panicked)
-	pub.timedOut.Store(l.timedOut)
-	pub.canceled.Store(l.canceled)
+	l, s, pub := &w.local, &w.shadow, &w.pub
+	store := func(v *atomic.Uint64, local uint64, shadow *uint64) {
+		if local != *shadow {
+			*shadow = local
+			v.Store(local)
+		}
+	}
+	store(&pub.fresh, l.fresh, &s.fresh)
+	store(&pub.started, l.started, &s.started)
+	store(&pub.canceledUnstarted, l.canceledUnstarted, &s.canceledUnstarted)
+	store(&pub.ended, l.ended, &s.ended)
+	store(&pub.retried, l.retried, &s.retried)
+	store(&pub.requeued, l.requeued, &s.requeued)
+	store(&pub.succeeded, l.succeeded, &s.succeeded)
+	store(&pub.failed, l.failed, &s.failed)
+	store(&pub.panicked, l.panicked, &s.panicked)
+	store(&pub.timedOut, l.timedOut, &s.timedOut)
+	store(&pub.canceled, l.canceled, &s.canceled)
 }
 
 // startWorkerLocked starts one more worker; carry is a retry it runs first
@@ -93,7 +106,7 @@ func (p *Pool[T]) startWorkerLocked(carry any) {
 	w := &worker{id: p.nextID, since: time.Now(), carry: carry}
 	w.publish(p.epoch.Load(), workerIdle)
 	p.workers = append(p.workers, w)
-	p.live.Store(int32(len(p.workers)))
+	p.updateLiveLocked()
 	// The worker stops when the queue is closed and empty (Close, Shutdown
 	// and a canceled parent close it), right after Shutdown runs out of
 	// time, when Resize or autoscaling asks it to, after its stuck handler
@@ -164,7 +177,7 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 		recovered = !cur.abandoned
 	}()
 	for {
-		e, ok := p.next(w)
+		e, ok := p.next(w, &cur)
 		if !ok {
 			return false
 		}
@@ -174,7 +187,9 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 			w.local.started++
 			if epoch := p.epoch.Load(); epoch != w.pubEpoch || w.pubState != workerRunning {
 				w.publish(epoch, workerRunning)
-				p.kickSupervisor()
+				if p.needsSupervisor {
+					p.kickSupervisor()
+				}
 			}
 			p.begin(w, &cur, e)
 			err := p.handler(cur.ctx, e.job)
@@ -199,14 +214,18 @@ func (p *Pool[T]) loop(w *worker) (recovered bool) {
 // next returns the job the worker runs next: a retry a panic left to it,
 // or the next job from the queue. It reports false when the worker should
 // stop. Jobs taken after the parent ended are canceled here unstarted.
-func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
+func (p *Pool[T]) next(w *worker, cur *running[T]) (envelope[T], bool) {
+	if p.ext != nil {
+		return p.nextExt(w, cur)
+	}
 	if w.carry != nil {
 		e := *w.carry.(*envelope[T])
 		w.carry = nil
 		return e, true
 	}
 	for {
-		if ctl := p.ctl.Load(); ctl != 0 && p.control(w, ctl) {
+		ctl := p.ctl.Load() // the one shared read per job, of a rarely written word
+		if ctl != 0 && p.control(w, ctl) {
 			return envelope[T]{}, false
 		}
 		e, got, open := p.take(w)
@@ -222,7 +241,7 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 		} else {
 			w.local.fresh++
 		}
-		if p.parentEnded() {
+		if p.parentEnded(ctl) {
 			// The parent ended: a queued job is canceled without starting.
 			w.local.canceledUnstarted++
 			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
@@ -232,37 +251,41 @@ func (p *Pool[T]) next(w *worker) (envelope[T], bool) {
 	}
 }
 
-// parentEnded reports whether the WithContext parent has ended, even if
-// hardStop, which runs on a goroutine of its own, has not set ctlCancel
-// yet: runCtx ends with the parent at once, and a worker whose job returned
-// because of it must not start the next queued job. Only a Shutdown that
-// ran out of time also ends runCtx while workers run, and it sets
-// ctlHandBack first.
-func (p *Pool[T]) parentEnded() bool {
-	if p.ctl.Load()&ctlCancel != 0 {
+// parentEnded reports whether the WithContext parent has ended, given ctl
+// as the worker read it: even if hardStop, which runs on a goroutine of
+// its own, has not set ctlCancel yet. runCtx ends with the parent at once,
+// and a worker whose job returned because of it (or that read ctl before
+// it ended) must not start the next queued job. Only a Shutdown that ran
+// out of time also ends runCtx while workers run, and it sets ctlHandBack
+// first. runCtx.Err is one atomic load of a word written once.
+func (p *Pool[T]) parentEnded(ctl uint32) bool {
+	if ctl&ctlCancel != 0 {
 		return true
 	}
 	return p.runCtx.Err() != nil && p.ctl.Load()&ctlHandBack == 0
 }
 
 // take receives the next job. Only when the queue is empty does the worker
-// publish its counts and idle state and wait; it then also wakes when the
-// pool wants workers to look at ctl (got false, open true). open is false
-// once the queue is closed and empty.
+// publish its counts and idle state before it waits. A pill wakes it to
+// look at ctl (got false, open true). open is false once the queue is
+// closed and empty.
 func (p *Pool[T]) take(w *worker) (e envelope[T], got, open bool) {
 	select {
 	case e, open = <-p.jobs:
+		if e.retry == pill {
+			p.pills.Add(-1)
+			return e, false, true
+		}
 		return e, open, open
 	default:
 	}
 	w.publish(p.epoch.Load(), workerIdle)
-	wake := *p.idleWake.Load()
-	select {
-	case e, open = <-p.jobs:
-		return e, open, open
-	case <-wake:
+	e, open = <-p.jobs
+	if e.retry == pill {
+		p.pills.Add(-1)
 		return e, false, true
 	}
+	return e, open, open
 }
 
 // control handles a non-zero ctl at the top of the loop; it reports whether
@@ -291,11 +314,30 @@ func (p *Pool[T]) control(w *worker, ctl uint32) bool {
 	return false
 }
 
-// wakeIdleLocked wakes every worker waiting for a job, so that it looks at
-// ctl. p.mu must be held.
-func (p *Pool[T]) wakeIdleLocked() {
-	next := make(chan struct{})
-	close(*p.idleWake.Swap(&next))
+// pill marks an envelope that carries no job: it only wakes a worker
+// waiting for one, so that the worker looks at ctl (Resize asked some
+// workers to exit). Workers and drains skip it; Stats does not count it.
+var pill = &retryState{}
+
+// sendPills puts up to n pills in the queue, without blocking: a full
+// queue means no worker waits, and busy workers look at ctl after each job
+// anyway. Waiting workers take pills through the same receive as jobs, so
+// the idle path costs no more than the seed's `for job := range jobs`.
+func (p *Pool[T]) sendPills(n int) {
+	for range n {
+		if !p.enter() {
+			return
+		}
+		p.pills.Add(1)
+		select {
+		case p.jobs <- envelope[T]{retry: pill}:
+		default:
+			p.pills.Add(-1)
+			p.leave()
+			return
+		}
+		p.leave()
+	}
 }
 
 // retireLocked moves an exiting worker's counts into p.settled and removes
@@ -308,7 +350,7 @@ func (p *Pool[T]) retireLocked(w *worker) (abandoned bool) {
 		return true
 	}
 	remove(&p.workers, w)
-	p.live.Store(int32(len(p.workers)))
+	p.updateLiveLocked()
 	return false
 }
 

@@ -471,7 +471,7 @@ func (s *seq) checkHardStop(health workerpool.Health) {
 // running or queued once the pool has stopped.
 func requireBalanced(t *rapid.T, s workerpool.Stats, stopped bool) {
 	t.Helper()
-	ended := s.Succeeded + s.Failed + s.Panicked + s.TimedOut + s.Canceled + s.Dropped
+	ended := s.Succeeded + s.Failed + s.Panicked + s.TimedOut + s.Canceled + s.Dropped + s.Requeued
 	if s.Submitted != ended+uint64(s.Running)+uint64(s.Queued) {
 		t.Fatalf("Stats() = %+v: Submitted %d != outcomes %d + Running %d + Queued %d",
 			s, s.Submitted, ended, s.Running, s.Queued)
