@@ -46,8 +46,24 @@ func (p *Pool[T]) resizeLocked(n int) {
 		p.exits += effective - n
 		p.updateLiveLocked()
 		p.ctl.Or(ctlShrink)
-		p.sendPills(effective - n)
+		p.sendPills(min(effective-n, p.idleLocked()))
 	}
+}
+
+// idleLocked counts the live workers that last published that they wait
+// for a job. Only those get a pill: a pill holds a slot of the queue until
+// a worker takes it, so one sent while every worker is busy would shrink
+// the queue's bound, and a busy worker looks at ctl after its job anyway.
+// A worker that publishes idle after this count looks at ctl before it
+// waits (see take). p.mu must be held.
+func (p *Pool[T]) idleLocked() int {
+	n := 0
+	for _, w := range p.workers {
+		if w.pub.state.Load()&3 == workerIdle {
+			n++
+		}
+	}
+	return n
 }
 
 // autoscaleLocked adds workers while jobs wait in the queue and lets idle

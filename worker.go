@@ -280,6 +280,11 @@ func (p *Pool[T]) take(w *worker) (e envelope[T], got, open bool) {
 	default:
 	}
 	w.publish(p.epoch.Load(), workerIdle)
+	if p.ctl.Load()&ctlShrink != 0 {
+		// Resize may have counted the idle workers before this one
+		// published, and sent it no pill: look at ctl first.
+		return e, false, true
+	}
 	e, open = <-p.jobs
 	if e.retry == pill {
 		p.pills.Add(-1)
