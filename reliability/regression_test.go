@@ -254,3 +254,89 @@ func TestParentCanceledRetryWaitingInPlaceNeverStarts(t *testing.T) {
 		}
 	})
 }
+
+// TestShrinkWhileBusyKeepsQueueBound: the queue's bound is exact, so a
+// Resize down must not take queue slots. Resize woke idle workers with
+// "pills" sent through the job queue, and sent them while every worker
+// was busy, too: each pill then held a slot until a worker finished its
+// job, and Submit and TrySubmit were refused with fewer jobs waiting than
+// the queue size. Found by TestSequences: pool {workers:2 queue:2}, jobs 0
+// and 1 (block) running, job 2 queued, Resize(1), then "Submit = context
+// deadline exceeded; want <nil> (model: 1 queued, 2 running, 1 workers
+// wanted, queue size 2)".
+func TestShrinkWhileBusyKeepsQueueBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		p, err := workerpool.New(func(_ context.Context, j int) error {
+			if j < 2 {
+				<-release
+			}
+			return nil
+		}, workerpool.WithWorkers(2), workerpool.WithQueueSize(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range 3 { // jobs 0 and 1 hold both workers, job 2 waits
+			if err := p.TrySubmit(j); err != nil {
+				t.Fatalf("TrySubmit(%d) = %v", j, err)
+			}
+			synctest.Wait()
+		}
+		if err := p.Resize(1); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if err := p.TrySubmit(3); err != nil {
+			t.Errorf("TrySubmit with 1 job waiting in a queue of 2, after Resize(1) = %v; want nil", err)
+		}
+		if err := p.TrySubmit(4); err == nil {
+			t.Errorf("TrySubmit with 2 jobs waiting in a queue of 2 = nil; want ErrQueueFull")
+		}
+		close(release)
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Stats(); s.Succeeded != s.Submitted || s.Submitted < 4 {
+			t.Errorf("Stats() = %+v; want every accepted job (4) succeeded", s)
+		}
+	})
+}
+
+// TestShrinkWakesIdleWorkers: Resize down lets idle workers go at once
+// (Health lists only the workers it keeps), busy ones after their job.
+func TestShrinkWakesIdleWorkers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		p, err := workerpool.New(func(_ context.Context, j int) error {
+			if j == 0 {
+				<-release
+			}
+			return nil
+		}, workerpool.WithWorkers(4), workerpool.WithQueueSize(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Submit(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait() // one worker busy, three idle
+		if err := p.Resize(2); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := len(p.Health().Workers); n != 2 {
+			t.Errorf("after Resize(2) with 3 idle workers of 4: %d workers; want 2", n)
+		}
+		if err := p.Resize(1); err != nil { // the busy one stays until its job ends
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := len(p.Health().Workers); n != 1 {
+			t.Errorf("after Resize(1): %d workers; want 1", n)
+		}
+		close(release)
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
