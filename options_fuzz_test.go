@@ -147,6 +147,9 @@ func FuzzOptions(f *testing.F) {
 		if odd&oddNilOption != 0 {
 			add(false, nil)
 		}
+		if use&useQueue != 0 && use&useAutoscale != 0 && queue == 0 {
+			valid = false // "Autoscaling needs a queue: it is an error with WithQueueSize(0)."
+		}
 		if use&useReversed != 0 {
 			slices.Reverse(opts)
 		}
