@@ -12,7 +12,12 @@ require (
 
 require (
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
+	github.com/nats-io/nats-server/v2 v2.15.3
+	github.com/nats-io/nats.go v1.56.0
 	github.com/rivo/uniseg v0.4.7 // indirect
+	github.com/workerpool/workerpool/jsqueue v0.0.0
 )
 
 replace github.com/workerpool/workerpool => ../..
+
+replace github.com/workerpool/workerpool/jsqueue => ../../jsqueue
