@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/workerpool/workerpool"
 	"github.com/workerpool/workerpool/jsqueue"
 	"github.com/workerpool/workerpool/jsqueue/jsserver"
 )
@@ -20,6 +21,9 @@ import (
 // would be. b.N jobs flow per run; jobs/s is the figure to read.
 //
 //   - queue: Queue.Put, Queue.Take, Message.Ack (a double ack).
+//   - pool: a workerpool.NewWithQueue pool per consumer (4 workers each)
+//     running a no-op handler: the path `workerpool worker` takes, without
+//     the processes it starts.
 //   - bare: the same protocol by hand, the engine's ceiling for it:
 //     a synchronous publish, Next() (one message per pull) and Ack().
 //   - bare-batch: Fetch(64) and Ack(), the prefetching loop Take refuses
@@ -31,7 +35,7 @@ import (
 func BenchmarkThroughput(b *testing.B) {
 	for _, phase := range []string{"flow", "drain"} {
 		for _, consumers := range []int{1, 2, 4} {
-			for _, mode := range []string{"queue", "bare", "bare-batch"} {
+			for _, mode := range []string{"queue", "pool", "bare", "bare-batch"} {
 				b.Run(fmt.Sprintf("%s/%s/consumers=%d", phase, mode, consumers), func(b *testing.B) {
 					benchThroughput(b, phase == "drain", mode, consumers)
 				})
@@ -116,9 +120,12 @@ func benchThroughput(b *testing.B, prefill bool, mode string, consumers int) {
 	}
 	for _, w := range workers {
 		wg.Go(func() {
-			if mode == "queue" {
+			switch mode {
+			case "queue":
 				consumeQueue(ctx, w.q, finish)
-			} else {
+			case "pool":
+				consumePool(ctx, b, w.q, finish)
+			default:
 				consumeBare(ctx, b, w.bare, mode == "bare-batch", finish)
 			}
 		})
@@ -138,6 +145,18 @@ func consumeQueue(ctx context.Context, q *jsqueue.Queue[job], finish func()) {
 			finish()
 		}
 	}
+}
+
+// consumePool runs a pool on q until ctx ends, then closes it.
+func consumePool(ctx context.Context, b *testing.B, q *jsqueue.Queue[job], finish func()) {
+	p, err := workerpool.NewWithQueue[job](q, func(context.Context, job) error { return nil },
+		workerpool.WithWorkers(4), workerpool.WithResultHook(func(workerpool.Result[job]) { finish() }))
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	<-ctx.Done()
+	_ = p.Close()
 }
 
 func consumeBare(ctx context.Context, b *testing.B, c jetstream.Consumer, batch bool, finish func()) {

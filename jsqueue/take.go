@@ -104,6 +104,15 @@ func (e *engine) next(parent context.Context) (jetstream.Msg, error) {
 	defer context.AfterFunc(e.stop, cancel)()
 	backoff := firstBackoff
 	for {
+		// A pull sent on a done context is still served: the engine would
+		// deliver a job to a request nobody reads any more, and the job
+		// would wait out AckWait (or come back an attempt older).
+		if ctx.Err() != nil {
+			if e.stop.Err() != nil {
+				return nil, workerpool.ErrClosed
+			}
+			return nil, parent.Err()
+		}
 		pctx, pcancel := context.WithTimeout(ctx, e.cfg.PullExpiry)
 		msg, err := e.consumer.Next(jetstream.FetchContext(pctx))
 		pcancel()

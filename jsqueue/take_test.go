@@ -94,3 +94,29 @@ func TestNoPrefetch(t *testing.T) {
 		t.Errorf("Stats().Redelivered = %d; want 0", st.Redelivered)
 	}
 }
+
+// Take on a context that is already done pulls nothing: the job stays
+// pending, and the next Take gets it as its first delivery. (A pull sent
+// anyway would be served to a request nobody reads, and the job would
+// wait out AckWait.)
+func TestTakeOnDoneContextPullsNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t, jsqueue.Config{})
+	ctx := ctxFor(t)
+	if err := b.q.Put(ctx, job{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	for range 20 {
+		if d, err := b.q.Take(done); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Take(done context) = %v, %v; want context.Canceled", d, err)
+		}
+	}
+	if st := stats(t, b.q); st.Pending != 1 || st.AckPending != 0 {
+		t.Fatalf("Stats() after Takes on a done context = %+v; want Pending 1, AckPending 0", st)
+	}
+	if d := mustTake(t, b.q); d.Attempt() != 1 {
+		t.Errorf("Attempt() = %d; want 1", d.Attempt())
+	}
+}

@@ -53,8 +53,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 const usage = `usage: workerpool <command> [arguments]
 
 commands:
-  run    run a command once per job, in parallel (workerpool run -h for more)
-  help   show this text
+  run     run a command once per job, in parallel (workerpool run -h for more)
+  serve   run a durable job queue engine (NATS JetStream) on this machine
+  submit  put jobs on a queue of that engine
+  worker  run a command once per job of a queue; any number of workers share it
+  help    show this text
 `
 
 // Run runs the workerpool command with args (without the program name) and
@@ -79,24 +82,36 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	switch args[0] {
 	case "run":
-		opts, err := parseRun(args[1:], env.Stderr)
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		if err != nil {
-			// The flag package has already explained its own errors.
-			if !isFlagError(err) {
-				fmt.Fprintf(env.Stderr, "workerpool run: %v\n", stripUsage(err))
-			}
-			return ExitUsage
-		}
-		return runJobs(ctx, opts, env)
+		return parseThen(args, env, parseRun, func(o *Options) int { return runJobs(ctx, o, env) })
+	case "serve":
+		return parseThen(args, env, parseServe, func(o *serveOptions) int { return runServe(ctx, o, env) })
+	case "submit":
+		return parseThen(args, env, parseSubmit, func(o *submitOptions) int { return runSubmit(ctx, o, env) })
+	case "worker":
+		return parseThen(args, env, parseWorker, func(o *workerOptions) int { return runWorker(ctx, o, env) })
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(env.Stderr, "workerpool: unknown command %q\n%s", args[0], usage)
 	return ExitUsage
+}
+
+// parseThen parses the arguments of the command args[0] with parse and, if
+// they are good, runs it; usage errors and -h end there.
+func parseThen[O any](args []string, env Env, parse func([]string, io.Writer) (O, error), run func(O) int) int {
+	o, err := parse(args[1:], env.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		// The flag package has already explained its own errors.
+		if !isFlagError(err) {
+			fmt.Fprintf(env.Stderr, "workerpool %s: %v\n", args[0], stripUsage(err))
+		}
+		return ExitUsage
+	}
+	return run(o)
 }
 
 // flagError marks an error the flag package has already printed.

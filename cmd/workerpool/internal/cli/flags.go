@@ -79,30 +79,28 @@ flags:
 // jFlag matches GNU-style -j4, which the flag package would not take.
 var jFlag = regexp.MustCompile(`^-j[0-9]+$`)
 
-// parseRun parses the arguments of `workerpool run`. Usage errors wrap
-// ErrUsage; flag.ErrHelp comes back for -h.
-func parseRun(args []string, stderr io.Writer) (*Options, error) {
-	o := &Options{}
-	fs := flag.NewFlagSet("workerpool run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), runUsage)
-		fs.PrintDefaults()
-	}
-	var halt, timeout string
+// runFlags holds the flag values of `workerpool run` (and of `workerpool
+// worker`, which shares them) that need converting after parsing.
+type runFlags struct {
+	halt, timeout string
+}
+
+// defineRunFlags defines the flags of `workerpool run` on fs, storing into o.
+func defineRunFlags(fs *flag.FlagSet, o *Options) *runFlags {
+	rf := &runFlags{}
 	fs.IntVar(&o.Jobs, "j", runtime.NumCPU(), "run `N` jobs at once (default: number of CPUs)")
 	fs.IntVar(&o.Jobs, "jobs", runtime.NumCPU(), "same as -j")
 	fs.StringVar(&o.Input, "input", "", "read jobs from `FILE` instead of standard input")
 	fs.StringVar(&o.Input, "a", "", "same as --input")
 	fs.BoolVar(&o.Null, "0", false, "jobs are separated by NUL bytes, not newlines")
 	fs.BoolVar(&o.Null, "null", false, "same as -0")
-	fs.StringVar(&timeout, "timeout", "", "stop a job after `DUR` (e.g. 30s, 1m; a plain number is seconds): SIGTERM to its process group, SIGKILL after --grace")
+	fs.StringVar(&rf.timeout, "timeout", "", "stop a job after `DUR` (e.g. 30s, 1m; a plain number is seconds): SIGTERM to its process group, SIGKILL after --grace")
 	fs.DurationVar(&o.Grace, "grace", DefaultGrace, "time between SIGTERM and SIGKILL when a job is stopped")
 	fs.IntVar(&o.Retries, "retries", 0, "run a failed job up to `N` more times")
 	fs.DurationVar(&o.RetryDelay, "retry-delay", DefaultRetryDelay, "base of the exponential backoff (with full jitter) between attempts")
 	fs.BoolVar(&o.KeepOrder, "keep-order", false, "write job output in input order")
 	fs.BoolVar(&o.KeepOrder, "k", false, "same as --keep-order")
-	fs.StringVar(&halt, "halt", "never", "on the first failure: `now` (kill running jobs), soon (let them finish) or never")
+	fs.StringVar(&rf.halt, "halt", "never", "on the first failure: `now` (kill running jobs), soon (let them finish) or never")
 	fs.StringVar(&o.Joblog, "joblog", "", "record each finished job in `FILE` (GNU parallel's format)")
 	fs.BoolVar(&o.Resume, "resume", false, "skip the jobs that --joblog records as finished")
 	fs.BoolVar(&o.ResumeFailed, "resume-failed", false, "skip the jobs that --joblog records as succeeded; run the rest")
@@ -111,7 +109,24 @@ func parseRun(args []string, stderr io.Writer) (*Options, error) {
 	fs.BoolVar(&o.LineBuffer, "line-buffer", false, "write output lines as they come, each prefixed with [job number]")
 	fs.BoolVar(&o.Shell, "shell", false, "run the command with sh -c; inputs are quoted so the shell never re-parses them")
 	fs.BoolVar(&o.NoProgress, "no-progress", false, "no progress bar, even on a terminal")
+	return rf
+}
 
+// newFlagSet returns a flag set that reports to stderr with the given usage
+// text in front of the flags.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args with fs, after turning GNU-style -j4 into -j=4.
+// Usage errors wrap ErrUsage; flag.ErrHelp comes back for -h.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	for i, a := range args {
 		if a == "--" || a == ":::" {
 			break
@@ -122,9 +137,31 @@ func parseRun(args []string, stderr io.Writer) (*Options, error) {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+			return err
 		}
-		return nil, flagError{fmt.Errorf("%w: %v", ErrUsage, err)} // flag has printed it
+		return flagError{fmt.Errorf("%w: %v", ErrUsage, err)} // flag has printed it
+	}
+	return nil
+}
+
+// finish converts the flag values that need it into o.
+func (rf *runFlags) finish(o *Options) error {
+	var err error
+	if o.Halt, err = parseHalt(rf.halt); err != nil {
+		return err
+	}
+	o.Timeout, err = parseTimeout(rf.timeout)
+	return err
+}
+
+// parseRun parses the arguments of `workerpool run`. Usage errors wrap
+// ErrUsage; flag.ErrHelp comes back for -h.
+func parseRun(args []string, stderr io.Writer) (*Options, error) {
+	o := &Options{}
+	fs := newFlagSet("workerpool run", runUsage, stderr)
+	rf := defineRunFlags(fs, o)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
 	rest := fs.Args()
 	for i, a := range rest {
@@ -136,11 +173,7 @@ func parseRun(args []string, stderr io.Writer) (*Options, error) {
 		}
 	}
 	o.Command = rest
-	var err error
-	if o.Halt, err = parseHalt(halt); err != nil {
-		return nil, err
-	}
-	if o.Timeout, err = parseTimeout(timeout); err != nil {
+	if err := rf.finish(o); err != nil {
 		return nil, err
 	}
 	return o, o.validate()

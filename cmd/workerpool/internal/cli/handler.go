@@ -10,13 +10,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// poolOptions are the pool's options for a run: a hand-off queue (so that
-// nothing waits in a queue when intake stops), --timeout per attempt and
-// --retries through the pool's retry policy, whose waits hold no worker.
+// poolOptions are the pool's options for a run or a worker, whatever its
+// queue: --jobs workers, --timeout per attempt and --retries through the
+// pool's retry policy, whose waits hold no worker.
 func (r *runner) poolOptions() []workerpool.Option {
 	opts := []workerpool.Option{
 		workerpool.WithWorkers(r.o.Jobs),
-		workerpool.WithQueueSize(0),
 		workerpool.WithJobTimeout(r.o.Timeout),
 		workerpool.WithContext(r.kill),
 	}

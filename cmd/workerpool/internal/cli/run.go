@@ -74,6 +74,9 @@ type runner struct {
 	// a token and can finish.
 	tokens chan struct{}
 	events chan event
+	// tokenPerResult: jobs come from elsewhere than the feeder (an external
+	// queue), so the result hook takes each job's token instead.
+	tokenPerResult bool
 
 	running atomic.Int64 // commands running now, for messages
 
@@ -154,8 +157,25 @@ func (r *runner) display(argv []string) string {
 	return ShellJoin(argv)
 }
 
-// run feeds every job to the pool and waits for all of them.
+// run feeds every job of the list to a pool of its own and waits for all
+// of them.
 func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int {
+	newPool := func(hook workerpool.Option) (*workerpool.Pool[*job], error) {
+		// A hand-off queue, so that nothing waits in a queue when intake stops.
+		return workerpool.New(r.attempt, append(r.poolOptions(), workerpool.WithQueueSize(0), hook)...)
+	}
+	return r.execute(ctx, list.total, newPool, func(pool *workerpool.Pool[*job]) {
+		r.feed(pool, list.src, skip)
+	})
+}
+
+// execute runs a pool made by newPool (given the result-hook option to add)
+// with the collector and the signal watcher around it: feed submits jobs,
+// or waits, until intake ends; then the pool is closed and everything is
+// waited for. total counts the jobs for the progress bar (-1: not known).
+func (r *runner) execute(ctx context.Context, total func() int64,
+	newPool func(hook workerpool.Option) (*workerpool.Pool[*job], error),
+	feed func(*workerpool.Pool[*job])) int {
 	r.kill, r.stopAll = context.WithCancelCause(ctx)
 	defer r.stopAll(errCanceled)
 	r.intake, r.stopIntake = context.WithCancelCause(r.kill)
@@ -169,19 +189,20 @@ func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int
 		defer f.Close()
 	}
 	if wantProgress(r.env.Stderr, r.o) {
-		r.bar = newProgress(r.env.Stderr, list.total(), progressThrottle)
+		r.bar = newProgress(r.env.Stderr, total(), progressThrottle)
 		r.term.before = r.bar.clear
 	}
-	pool, err := workerpool.New(r.attempt, append(r.poolOptions(),
-		workerpool.WithResultHook(func(res workerpool.Result[*job]) {
-			r.events <- event{kind: evResult, seq: res.Job.seq, fin: finished{
-				job: res.Job, outcome: res.Outcome, err: res.Err,
-				attempts: max(res.Attempts, res.Job.attempts),
-			}}
-		}))...,
-	)
-	if err != nil { // every option was validated by parseRun
-		fmt.Fprintf(r.env.Stderr, "workerpool run: %v\n", err)
+	pool, err := newPool(workerpool.WithResultHook(func(res workerpool.Result[*job]) {
+		if r.tokenPerResult {
+			r.tokens <- struct{}{} // given back once the output is written
+		}
+		r.events <- event{kind: evResult, seq: res.Job.seq, fin: finished{
+			job: res.Job, outcome: res.Outcome, err: res.Err,
+			attempts: max(res.Attempts, res.Job.attempts),
+		}}
+	}))
+	if err != nil { // every option was validated by the parser
+		fmt.Fprintf(r.env.Stderr, "workerpool: %v\n", err)
 		return ExitUsage
 	}
 
@@ -198,7 +219,7 @@ func (r *runner) run(ctx context.Context, list jobList, skip map[int64]bool) int
 		r.watchSignals(watchDone)
 	}()
 
-	r.feed(pool, list.src, skip)
+	feed(pool)
 	_ = pool.Close() // runs to the end every job it accepted
 	close(watchDone)
 	<-watched

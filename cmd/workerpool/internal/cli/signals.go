@@ -41,3 +41,25 @@ func (r *runner) watchSignals(done <-chan struct{}) {
 		_ = r.term.write(nil, []byte(msg))
 	}
 }
+
+// watchInterrupt calls stop(errInterrupted) on the first signal from sigs,
+// for the commands that stop at once (serve, submit). The returned func
+// ends the watch and waits for it; call it before returning.
+func watchInterrupt(sigs <-chan os.Signal, stop func(error)) (end func()) {
+	if sigs == nil {
+		return func() {}
+	}
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		select {
+		case <-sigs:
+			stop(errInterrupted)
+		case <-done:
+		}
+	}()
+	return func() {
+		close(done)
+		<-ended
+	}
+}
