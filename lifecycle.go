@@ -180,7 +180,20 @@ func (p *Pool[T]) finishStop() {
 	// Workers that left because Shutdown ran out of time may have left jobs
 	// in the (closed) queue that no Shutdown drained: hand them back to the
 	// Shutdown that waits for done.
-	if late := p.drain(); len(late) > 0 {
+	late := p.drain()
+	// Retries left waiting by workers that have exited since the pool was
+	// canceled, if neither Shutdown nor hardStop got to take them.
+	for _, e := range p.takeRetries() {
+		if p.ctl.Load()&ctlHandBack != 0 {
+			late = append(late, p.handBack(e))
+			continue
+		}
+		p.mu.Lock()
+		p.settled.canceledUnstarted++
+		p.mu.Unlock()
+		p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
+	}
+	if len(late) > 0 {
 		p.mu.Lock()
 		p.late = append(p.late, late...)
 		p.mu.Unlock()

@@ -225,6 +225,12 @@ func (p *Pool[T]) waitInPlace(pr *pendingRetry[T], delay time.Duration) bool {
 	case <-t.C:
 	case <-p.runCtx.Done():
 	}
+	if p.runCtx.Err() != nil {
+		// Shutdown ran out of time or the parent ended: the retry is a
+		// queued job, so Shutdown hands it back or the stop cancels it
+		// (takeRetries, in Shutdown, hardStop or finishStop). Never start it.
+		return false
+	}
 	if !p.claim(pr) {
 		return false
 	}
