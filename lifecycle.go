@@ -126,7 +126,8 @@ func (p *Pool[T]) handBack(e envelope[T]) T {
 // queued jobs and pending retries are canceled without starting. Running
 // jobs see the parent's cancellation through their contexts.
 func (p *Pool[T]) hardStop() {
-	p.ctl.Or(ctlCancel)
+	p.ctl.Or(ctlCancel) // before the cancel: workers whose jobs end see it
+	p.cancelRun(context.Cause(p.cfg.parent))
 	p.beginClose()
 	if !p.enterDrain() {
 		return // stopped already

@@ -74,24 +74,25 @@ type Pool[T any] struct {
 	deadLetter     func(DeadLetter[T])
 	stuckHook      func(StuckJob[T])
 
-	mu        sync.Mutex
-	workers   []*worker                     // live workers; guarded by mu
-	abandoned []*worker                     // workers left to stuck handlers; guarded by mu
-	retrying  map[*pendingRetry[T]]struct{} // pending retries; guarded by mu
-	settled   counts                        // counts no longer held by a worker; guarded by mu
-	target    int                           // workers wanted (Resize, autoscale); guarded by mu
-	exits     int                           // workers asked to exit, not yet gone; guarded by mu
-	health    healthLog                     // guarded by mu
-	nextID    int                           // guarded by mu
-	drainers  int                           // Shutdowns and hard stops ending jobs; guarded by mu
-	finishing bool                          // finishStop waits for no more drainers; guarded by mu
-	drained   chan struct{}                 // the last drainer left after finishing
-	late      []T                           // jobs finishStop handed back; guarded by mu
-	lateReady chan struct{}                 // closed once late is complete
-	live      atomic.Int32                  // len(workers) - exits, for Submit's autoscale check
-	wg        sync.WaitGroup                // workers, but abandoned ones
-	out       *outbox[T]                    // nil when no hook is set
-	done      chan struct{}
+	mu           sync.Mutex
+	workers      []*worker                     // live workers; guarded by mu
+	abandoned    []*worker                     // workers left to stuck handlers; guarded by mu
+	retrying     map[*pendingRetry[T]]struct{} // pending retries; guarded by mu
+	retriesTaken bool                          // a stop took the pending retries: schedule none; guarded by mu
+	settled      counts                        // counts no longer held by a worker; guarded by mu
+	target       int                           // workers wanted (Resize, autoscale); guarded by mu
+	exits        int                           // workers asked to exit, not yet gone; guarded by mu
+	health       healthLog                     // guarded by mu
+	nextID       int                           // guarded by mu
+	drainers     int                           // Shutdowns and hard stops ending jobs; guarded by mu
+	finishing    bool                          // finishStop waits for no more drainers; guarded by mu
+	drained      chan struct{}                 // the last drainer left after finishing
+	late         []T                           // jobs finishStop handed back; guarded by mu
+	lateReady    chan struct{}                 // closed once late is complete
+	live         atomic.Int32                  // len(workers) - exits, for Submit's autoscale check
+	wg           sync.WaitGroup                // workers, but abandoned ones
+	out          *outbox[T]                    // nil when no hook is set
+	done         chan struct{}
 }
 
 // envelope is what travels through the queue: the job, when a hook wants
@@ -166,7 +167,10 @@ func newPool[T any](q Queue[T], handler func(ctx context.Context, job T) error, 
 	if err := p.setHooks(); err != nil {
 		return nil, err
 	}
-	p.runCtx, p.cancelRun = context.WithCancelCause(cfg.parent)
+	// The pool's context has the parent's values and deadline but not its
+	// cancellation: hardStop cancels it when the parent ends, after it has
+	// told workers to start nothing more (see parentEnded).
+	p.runCtx, p.cancelRun = context.WithCancelCause(withoutCancel(cfg.parent))
 	p.detached = context.WithoutCancel(p.runCtx)
 	p.takeCtx, p.cancelTake = context.WithCancel(p.detached)
 	p.tracked = cfg.jobTimeout > 0 || q != nil
@@ -343,3 +347,20 @@ var epoch = time.Now()
 
 // now returns monotonic nanoseconds since epoch; never 0.
 func (p *Pool[T]) now() int64 { return int64(time.Since(epoch)) + 1 }
+
+// withoutCancel is context.WithoutCancel that still reports the parent's
+// deadline.
+func withoutCancel(parent context.Context) context.Context {
+	c := context.WithoutCancel(parent)
+	if d, ok := parent.Deadline(); ok {
+		return deadlineContext{c, d}
+	}
+	return c
+}
+
+type deadlineContext struct {
+	context.Context
+	deadline time.Time
+}
+
+func (c deadlineContext) Deadline() (time.Time, bool) { return c.deadline, true }

@@ -167,24 +167,26 @@ type pendingRetry[T any] struct {
 // is open a timer puts it back; the timer holds a gate slot, so the queue
 // stays open until it has. Once intake has stopped and the queue may be
 // closing, the caller's worker waits and runs it itself (wait in place).
-func (p *Pool[T]) scheduleRetry(e envelope[T], delay time.Duration) (inPlace *pendingRetry[T]) {
-	p.pendingRetries.Add(1)
+func (p *Pool[T]) scheduleRetry(e envelope[T], delay time.Duration) (inPlace *pendingRetry[T], ok bool) {
 	pr := &pendingRetry[T]{env: e}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.retriesTaken {
+		// Shutdown or a hard stop has taken the pending retries already:
+		// this attempt's outcome is the job's last.
+		return nil, false
+	}
+	p.pendingRetries.Add(1)
+	p.retrying[pr] = struct{}{}
 	if p.gate.Add(1)&gateClosed != 0 {
 		p.leave()
-		p.mu.Lock()
-		p.retrying[pr] = struct{}{}
-		p.mu.Unlock()
-		return pr
+		return pr, true
 	}
 	pr.slot = true
-	p.mu.Lock()
-	p.retrying[pr] = struct{}{}
 	// Runs once after delay; Shutdown or a hard stop that takes the retry
 	// first stops it, and if it fires anyway it finds itself taken.
 	pr.timer = time.AfterFunc(delay, func() { p.requeue(pr) })
-	p.mu.Unlock()
-	return nil
+	return nil, true
 }
 
 // claim removes pr from the pending retries; false if someone (Shutdown, a
@@ -243,6 +245,7 @@ func (p *Pool[T]) waitInPlace(pr *pendingRetry[T], delay time.Duration) bool {
 // when it runs out of time; a hard stop cancels them.
 func (p *Pool[T]) takeRetries() []envelope[T] {
 	p.mu.Lock()
+	p.retriesTaken = true
 	var envs []envelope[T]
 	slots := 0
 	for pr := range p.retrying {

@@ -82,22 +82,9 @@ func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) (again b
 			return false
 		}
 	} else if p.shouldRetry(o, err, cur.attempt) {
-		w.local.retried++
-		e := cur.env
-		e.retry = &retryState{errs: appendErr(e.retry, err)}
-		delay := p.cfg.retry.backoff(cur.attempt)
-		if pr := p.scheduleRetry(e, delay); pr != nil && p.waitInPlace(pr, delay) {
-			if p.parentEnded(p.ctl.Load()) {
-				// A retry is a queued job: once the parent has ended, it
-				// is canceled, not started again.
-				w.local.canceledUnstarted++
-				p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
-				return false
-			}
-			cur.env = e
-			return true
+		if scheduled, again := p.retryJob(w, cur, err); scheduled {
+			return again
 		}
-		return false
 	}
 	switch o {
 	case Succeeded:
@@ -115,6 +102,33 @@ func (p *Pool[T]) end(w *worker, cur *running[T], o Outcome, err error) (again b
 		p.emit(cur, o, err)
 	}
 	return false
+}
+
+// retryJob schedules the next attempt of cur's job. It reports false if
+// no retry could be scheduled (a stop took the pending retries already: the
+// caller records this attempt's outcome as final), and again when the
+// caller must run the job itself (cur.env then holds it).
+func (p *Pool[T]) retryJob(w *worker, cur *running[T], err error) (scheduled, again bool) {
+	e := cur.env
+	e.retry = &retryState{errs: appendErr(e.retry, err)}
+	delay := p.cfg.retry.backoff(cur.attempt)
+	pr, ok := p.scheduleRetry(e, delay)
+	if !ok {
+		return false, false
+	}
+	w.local.retried++
+	if pr == nil || !p.waitInPlace(pr, delay) {
+		return true, false
+	}
+	if p.parentEnded(p.ctl.Load()) {
+		// A retry is a queued job: once the parent has ended, it is
+		// canceled, not started again.
+		w.local.canceledUnstarted++
+		p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
+		return true, false
+	}
+	cur.env = e
+	return true, true
 }
 
 // emit reports a started job's final outcome to the hooks.

@@ -251,18 +251,13 @@ func (p *Pool[T]) next(w *worker, cur *running[T]) (envelope[T], bool) {
 	}
 }
 
-// parentEnded reports whether the WithContext parent has ended, given ctl
-// as the worker read it: even if hardStop, which runs on a goroutine of
-// its own, has not set ctlCancel yet. runCtx ends with the parent at once,
-// and a worker whose job returned because of it (or that read ctl before
-// it ended) must not start the next queued job. Only a Shutdown that ran
-// out of time also ends runCtx while workers run, and it sets ctlHandBack
-// first. runCtx.Err is one atomic load of a word written once.
-func (p *Pool[T]) parentEnded(ctl uint32) bool {
-	if ctl&ctlCancel != 0 {
-		return true
-	}
-	return p.runCtx.Err() != nil && p.ctl.Load()&ctlHandBack == 0
+// parentEnded reports whether the WithContext parent has ended. The ctl
+// the worker read before it took a job may be stale, so this reads it
+// again (a plain load of a word written once): hardStop sets ctlCancel
+// before it cancels the pool's context, so a worker whose job returned
+// because of that cancellation sees it, and starts no queued job.
+func (p *Pool[T]) parentEnded(uint32) bool {
+	return p.ctl.Load()&ctlCancel != 0
 }
 
 // take receives the next job. Only when the queue is empty does the worker

@@ -135,11 +135,11 @@ func (c *manualParent) run(t *testing.T, i int) {
 	f()
 }
 
-// The callbacks New registers on its parent, in order.
-const (
-	propagateToPool = 0 // context.WithCancelCause: the pool's context ends
-	poolHardStop    = 1 // context.AfterFunc: the pool's hard stop
-)
+// The one callback New registers on its parent: the pool's hard stop
+// (context.AfterFunc). The pool's own context does not hang off the
+// parent: the hard stop tells the workers to start nothing more, and only
+// then cancels it, so that no worker can run a queued job in between.
+const poolHardStop = 0
 
 // TestParentCanceledQueuedJobNeverStarts: once the WithContext parent is
 // canceled, queued jobs are not started but counted Canceled. The pool's
@@ -180,8 +180,6 @@ func TestParentCanceledQueuedJobNeverStarts(t *testing.T) {
 			synctest.Wait()
 		}
 		parent.cancel()
-		parent.run(t, propagateToPool) // job 0 returns; its worker looks for more
-		synctest.Wait()
 		parent.run(t, poolHardStop)
 		<-p.Done()
 		mu.Lock()
@@ -237,8 +235,6 @@ func TestParentCanceledRetryWaitingInPlaceNeverStarts(t *testing.T) {
 		close(gate) // attempt 1 fails; the retry waits on the worker
 		synctest.Wait()
 		parent.cancel()
-		parent.run(t, propagateToPool) // the waiting worker wakes
-		synctest.Wait()
 		parent.run(t, poolHardStop)
 		if err := <-closed; err != nil {
 			t.Fatal(err)
