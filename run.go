@@ -120,7 +120,7 @@ func (p *Pool[T]) retryJob(w *worker, cur *running[T], err error) (scheduled, ag
 	if pr == nil || !p.waitInPlace(pr, delay) {
 		return true, false
 	}
-	if p.parentEnded(p.ctl.Load()) {
+	if p.parentEnded() {
 		// A retry is a queued job: once the parent has ended, it is
 		// canceled, not started again.
 		w.local.canceledUnstarted++

@@ -241,7 +241,7 @@ func (p *Pool[T]) next(w *worker, cur *running[T]) (envelope[T], bool) {
 		} else {
 			w.local.fresh++
 		}
-		if p.parentEnded(ctl) {
+		if p.parentEnded() {
 			// The parent ended: a queued job is canceled without starting.
 			w.local.canceledUnstarted++
 			p.emitUnstarted(e, Canceled, context.Cause(p.runCtx))
@@ -256,7 +256,7 @@ func (p *Pool[T]) next(w *worker, cur *running[T]) (envelope[T], bool) {
 // again (a plain load of a word written once): hardStop sets ctlCancel
 // before it cancels the pool's context, so a worker whose job returned
 // because of that cancellation sees it, and starts no queued job.
-func (p *Pool[T]) parentEnded(uint32) bool {
+func (p *Pool[T]) parentEnded() bool {
 	return p.ctl.Load()&ctlCancel != 0
 }
 
