@@ -41,6 +41,12 @@ var ErrShutdown = errors.New("workerpool: shut down before the job finished")
 // period of [WithStuckGrace] without returning.
 var ErrStuck = errors.New("workerpool: handler stuck past its deadline")
 
+// ErrReentrant is returned by [Pool.Close], and by [Pool.Shutdown] with a
+// context that never ends, when called from one of the pool's own handlers
+// or hooks: waiting there for the pool to stop would wait forever. The
+// stop has begun all the same; the pool stops once the caller returns.
+var ErrReentrant = errors.New("workerpool: Close called from the pool's own handler or hook; it cannot wait for itself")
+
 // ErrGoexit is the [PanicError.Value] of a job whose handler called
 // [runtime.Goexit] (as testing.T.FailNow does) instead of returning. The job
 // is counted as [Panicked] and the worker is replaced, so the pool keeps its

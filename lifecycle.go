@@ -11,15 +11,42 @@ import (
 // return [ErrClosed] from the moment Close begins.
 //
 // Close is idempotent and safe to call from many goroutines: every call
-// waits for the pool to stop and returns nil. It must not be called from a
-// handler of the same pool (it would wait for itself); use [Pool.Shutdown]
-// with a deadline there, or close from outside. See the Lifecycle section
+// waits for the pool to stop and returns nil. Called from one of the
+// pool's own handlers or hooks, where it would wait for itself, it begins
+// the stop and returns [ErrReentrant] at once. See the Lifecycle section
 // of the package documentation for how Close, Shutdown and the parent
 // context differ.
 func (p *Pool[T]) Close() error {
 	p.beginClose()
+	if p.calledFromPool() {
+		return ErrReentrant
+	}
 	<-p.done
 	return nil
+}
+
+// calledFromPool reports whether the caller runs on one of the pool's own
+// goroutines (a worker running a handler, or the hooks' goroutine), where
+// waiting for the pool to stop would wait for itself. It costs a stack
+// read, so only the stop calls use it.
+func (p *Pool[T]) calledFromPool() bool {
+	gid := goroutineID()
+	if p.out != nil && p.out.gid.Load() == gid {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, list := range [][]*worker{p.workers, p.abandoned} {
+		for _, w := range list {
+			w.mu.Lock()
+			own := w.gid == gid
+			w.mu.Unlock()
+			if own {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Shutdown is [Pool.Close] bounded by ctx. If the pool stops before ctx
@@ -41,6 +68,9 @@ func (p *Pool[T]) Shutdown(ctx context.Context) (unstarted []T, err error) {
 		return nil, invalidArgument("Shutdown needs a non-nil context")
 	}
 	p.beginClose()
+	if ctx.Done() == nil && p.calledFromPool() {
+		return nil, ErrReentrant // a wait that could never end
+	}
 	select {
 	case <-p.done:
 		return nil, nil

@@ -269,3 +269,41 @@ func TestNewWithACanceledParentStopsAtOnce(t *testing.T) {
 		requireBalanced(t, p.Stats())
 	}
 }
+
+func TestCloseFromOwnHandlerOrHookDoesNotHang(t *testing.T) {
+	t.Parallel()
+	var p *workerpool.Pool[int]
+	fromHandler, fromHook := make(chan error, 1), make(chan error, 1)
+	ready := make(chan struct{})
+	var err error
+	p, err = workerpool.New(func(ctx context.Context, j int) error {
+		<-ready
+		if j == 0 {
+			fromHandler <- p.Close()
+		}
+		return nil
+	}, workerpool.WithWorkers(1), workerpool.WithResultHook(func(r workerpool.Result[int]) {
+		if r.Job == 0 {
+			_, err := p.Shutdown(context.Background())
+			fromHook <- err
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(ready)
+	if err := p.Submit(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := recv(t, fromHandler, "Close from a handler"); !errors.Is(err, workerpool.ErrReentrant) {
+		t.Fatalf("Close from the pool's handler = %v; want ErrReentrant", err)
+	}
+	if err := recv(t, fromHook, "Shutdown from a hook"); !errors.Is(err, workerpool.ErrReentrant) {
+		t.Fatalf("Shutdown(no deadline) from the pool's hook = %v; want ErrReentrant", err)
+	}
+	<-p.Done() // the stop began and finished once they returned
+	if err := p.Submit(context.Background(), 1); !errors.Is(err, workerpool.ErrClosed) {
+		t.Fatalf("Submit after the reentrant Close = %v; want ErrClosed", err)
+	}
+	requireBalanced(t, p.Stats())
+}

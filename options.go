@@ -136,8 +136,8 @@ func WithLogger(l *slog.Logger) Option {
 // never blocks a worker, because results wait in a list between the workers
 // and f (that list grows only while f is slower than the jobs). Every call
 // has returned before [Pool.Close] returns and [Pool.Done] is closed. A
-// panic in f is recovered and logged. f must not call Close, or Shutdown
-// with a context that never ends, on its own pool: they wait for f.
+// panic in f is recovered and logged. Close called from f returns
+// [ErrReentrant] instead of waiting for f itself.
 //
 // T must be the pool's job type; [New] rejects a hook of another type with
 // [ErrInvalidOption].

@@ -3,6 +3,7 @@ package workerpool
 import (
 	"log/slog"
 	"sync"
+	"sync/atomic"
 )
 
 // outbox carries results, dead letters and stuck reports from the workers
@@ -17,6 +18,7 @@ type outbox[T any] struct {
 	closed   bool      // guarded by mu
 	wake     chan struct{}
 	finished chan struct{}
+	gid      atomic.Uint64 // the deliverer's goroutine, for Close's self-check
 }
 
 // item is one thing to deliver: a job's final result (and, if it failed
@@ -75,6 +77,7 @@ func (o *outbox[T]) poke() {
 
 func (o *outbox[T]) deliver() {
 	defer close(o.finished)
+	o.gid.Store(goroutineID())
 	// Two lists take turns: producers append to one while this goroutine
 	// delivers the other, so spare never shares an array with pending.
 	var spare []item[T]
