@@ -127,10 +127,16 @@ const takeRetryDelay = 250 * time.Millisecond
 // reports false when the job went back to the queue (counted Requeued):
 // for a retry, because the pool's stop canceled it, or because its lease
 // was lost (then it is left unsettled, as the queue delivers it again).
+//
+// A lost lease wins over whatever the handler returned: a handler that
+// ignores its context may still succeed or fail after the queue has
+// handed the job to another worker, and counting or settling that late
+// attempt would count the job twice (or dead-letter a job that runs
+// elsewhere).
 func (p *Pool[T]) settle(w *worker, cur *running[T], o Outcome, err error) (final bool) {
 	d := cur.delivery
 	cur.delivery = nil
-	if o == Canceled && context.Cause(cur.ctx) == ErrLeaseLost {
+	if errors.Is(context.Cause(cur.ctx), ErrLeaseLost) {
 		return false
 	}
 	ctx, cancel := context.WithTimeout(p.detached, settleTimeout)

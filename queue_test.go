@@ -350,3 +350,45 @@ func TestExternalQueueStuckHandlerLetsItsLeaseLapse(t *testing.T) {
 		}
 	})
 }
+
+// A handler that goes on after its lease was lost and then succeeds or
+// fails for good must not settle the delivery or count an outcome: the
+// queue has handed the job to someone else, who counts it (DISTRIBUTED.md
+// test 17, late ack after lease loss). The delivery is left unsettled and
+// counted Requeued, and the dead-letter hook does not fire.
+func TestExternalQueueLateResultAfterLeaseLost(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		q := leasedQueue{newFakeQueue()}
+		q.failExt = true // every renewal fails: each lease is lost
+		var letters int
+		p, err := workerpool.NewWithQueue[int](q, func(ctx context.Context, j int) error {
+			<-ctx.Done() // lease lost; the handler finishes all the same
+			if j == 1 {
+				return nil
+			}
+			return workerpool.Permanent(errors.New("late permanent failure"))
+		}, workerpool.WithWorkers(1), workerpool.WithDeadLetter(func(workerpool.DeadLetter[int]) { letters++ }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 1; j <= 2; j++ {
+			if err := p.Submit(context.Background(), j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(10 * time.Second) // fake time: both leases are lost
+		synctest.Wait()
+		mustClose(t, p)
+		s := p.Stats()
+		requireBalancedExt(t, s)
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		if len(q.acks)+len(q.retries)+len(q.fails) != 0 || letters != 0 {
+			t.Fatalf("acks %v retries %v fails %v, %d dead letters; want both deliveries left unsettled", q.acks, q.retries, q.fails, letters)
+		}
+		if s.Submitted != 2 || s.Requeued != 2 || s.Succeeded != 0 || s.Failed != 0 {
+			t.Fatalf("Stats() = %+v; want 2 deliveries, both Requeued (lease lost), none Succeeded or Failed", s)
+		}
+	})
+}
