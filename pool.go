@@ -18,8 +18,7 @@ type Pool[T any] struct {
 	cfg     config
 	ext     Queue[T]        // NewWithQueue's queue; nil for the pool's own channel
 	tracked bool            // jobs get contexts of their own (job timeout or external queue)
-	hook    func(Result[T]) // nil when no result hook is set
-	timed   bool            // stamp jobs with times (only when a hook wants them)
+	hook    func(Result[T]) // nil when no result hook is set; jobs are timed only for it
 
 	// jobs is the queue: the seed's buffered channel. Workers range over it.
 	// It is closed once intake has stopped and no Submit is still sending.
@@ -99,7 +98,7 @@ type Pool[T any] struct {
 // timings the moment it was accepted, and for a retried job its history.
 type envelope[T any] struct {
 	job      T
-	accepted int64       // monotonic nanoseconds since the pool started; 0 if untimed
+	accepted int64       // monotonic nanoseconds since the pool started; 0 without a result hook
 	retry    *retryState // nil on the first attempt
 }
 
@@ -175,7 +174,6 @@ func newPool[T any](q Queue[T], handler func(ctx context.Context, job T) error, 
 	p.takeCtx, p.cancelTake = context.WithCancel(p.detached)
 	p.tracked = cfg.jobTimeout > 0 || q != nil
 	if p.hook != nil || p.deadLetter != nil || p.stuckHook != nil {
-		p.timed = p.hook != nil
 		p.out = newOutbox(p, cfg.logger)
 	}
 	p.needsSupervisor = p.tracked || cfg.autoscale
@@ -254,7 +252,7 @@ func (p *Pool[T]) Submit(ctx context.Context, job T) error {
 		return p.ext.Put(ctx, job)
 	}
 	e := envelope[T]{job: job}
-	if p.timed {
+	if p.hook != nil {
 		e.accepted = p.now()
 	}
 	select {
@@ -299,7 +297,7 @@ func (p *Pool[T]) TrySubmit(job T) error {
 		return p.ext.TryPut(job)
 	}
 	e := envelope[T]{job: job}
-	if p.timed {
+	if p.hook != nil {
 		e.accepted = p.now()
 	}
 	var err error

@@ -53,6 +53,24 @@ func (g *gate) handle(ctx context.Context, job int) error {
 	return nil
 }
 
+// busyPool returns a pool of one worker, with the given queue size, whose
+// worker runs job 0 until the test ends.
+func busyPool(t *testing.T, queueSize int) *workerpool.Pool[int] {
+	t.Helper()
+	g := newGate(false)
+	p, err := workerpool.New(g.handle, workerpool.WithWorkers(1), workerpool.WithQueueSize(queueSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closePool(t, p)
+	t.Cleanup(func() { close(g.release) }) // runs before closePool's Close
+	if err := p.Submit(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, g.started, "job 0 to start")
+	return p
+}
+
 func TestSubmitRunsEveryJobOnce(t *testing.T) {
 	t.Parallel()
 	const n = 10_000
@@ -110,17 +128,7 @@ func TestTrySubmitReportsFullQueue(t *testing.T) {
 
 func TestSubmitBlocksWhileFullAndHonoursContext(t *testing.T) {
 	t.Parallel()
-	g := newGate(false)
-	p, err := workerpool.New(g.handle, workerpool.WithWorkers(1), workerpool.WithQueueSize(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	closePool(t, p)
-	defer close(g.release)
-	if err := p.Submit(context.Background(), 0); err != nil {
-		t.Fatal(err)
-	}
-	recv(t, g.started, "job 0 to start")
+	p := busyPool(t, 1)
 	if err := p.Submit(context.Background(), 1); err != nil { // fills the queue
 		t.Fatal(err)
 	}
@@ -159,17 +167,7 @@ func TestSubmitWithDoneContextIsRefused(t *testing.T) {
 
 func TestUnbufferedQueueHandsOff(t *testing.T) {
 	t.Parallel()
-	g := newGate(false)
-	p, err := workerpool.New(g.handle, workerpool.WithWorkers(1), workerpool.WithQueueSize(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	closePool(t, p)
-	defer close(g.release)
-	if err := p.Submit(context.Background(), 0); err != nil {
-		t.Fatal(err)
-	}
-	recv(t, g.started, "job 0 to start")
+	p := busyPool(t, 0)
 	// The only worker is busy, so there is nobody to hand to.
 	if err := p.TrySubmit(1); !errors.Is(err, workerpool.ErrQueueFull) {
 		t.Fatalf("TrySubmit with a busy worker and queue size 0 = %v; want ErrQueueFull", err)

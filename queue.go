@@ -101,7 +101,7 @@ func (p *Pool[T]) nextExt(w *worker, cur *running[T]) (envelope[T], bool) {
 			w.local.fresh++
 			cur.delivery = d
 			e := envelope[T]{job: d.Job()}
-			if p.timed {
+			if p.hook != nil {
 				e.accepted = p.now()
 			}
 			return e, true

@@ -14,7 +14,7 @@ type running[T any] struct {
 	attempt   int         // 1 for the first
 	ctx       context.Context
 	cancel    context.CancelCauseFunc // nil without a job timeout
-	start     int64                   // when it started, if the pool is timed
+	start     int64                   // when it started, if a result hook wants timings
 	active    bool                    // the handler has been called and has not returned
 	abandoned bool                    // declared stuck; the supervisor recorded its outcome
 }
@@ -29,7 +29,7 @@ func (p *Pool[T]) begin(w *worker, cur *running[T], e envelope[T]) {
 	case e.retry != nil:
 		cur.attempt = len(e.retry.errs) + 1
 	}
-	if p.timed {
+	if p.hook != nil {
 		cur.start = p.now()
 	}
 	if p.tracked {
@@ -116,7 +116,6 @@ func (p *Pool[T]) retryJob(w *worker, cur *running[T], err error) (scheduled, ag
 	if !ok {
 		return false, false
 	}
-	w.local.retried++
 	if pr == nil || !p.waitInPlace(pr, delay) {
 		return true, false
 	}
@@ -143,7 +142,7 @@ func (p *Pool[T]) emit(cur *running[T], o Outcome, err error) {
 	it := item[T]{res: Result[T]{
 		Job: cur.env.job, Outcome: o, Err: err, Attempts: cur.attempt, Errors: errs,
 	}}
-	if p.timed {
+	if p.hook != nil {
 		end := p.now()
 		it.res.Wait = durationNs(cur.start - cur.env.accepted)
 		it.res.Run = durationNs(end - cur.start)
@@ -179,7 +178,7 @@ func (p *Pool[T]) emitUnstarted(e envelope[T], o Outcome, err error) {
 		it.res.Attempts = len(e.retry.errs)
 		it.res.Errors = e.retry.errs
 	}
-	if p.timed {
+	if p.hook != nil {
 		it.res.Wait = durationNs(p.now() - e.accepted)
 	}
 	p.out.push(it)

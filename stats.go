@@ -66,7 +66,6 @@ func (p *Pool[T]) Stats() Stats {
 type counts struct {
 	fresh              uint64 // jobs taken from the queue on their first attempt
 	started, ended     uint64 // attempts begun, and ended
-	retried            uint64 // attempts that ended in a retry, not an outcome
 	requeued           uint64 // external deliveries that went back to the queue
 	succeeded, failed  uint64 // final outcomes of started jobs
 	panicked, timedOut uint64
@@ -79,7 +78,6 @@ func (c *counts) add(o *counts) {
 	c.fresh += o.fresh
 	c.started += o.started
 	c.ended += o.ended
-	c.retried += o.retried
 	c.requeued += o.requeued
 	c.succeeded += o.succeeded
 	c.failed += o.failed
@@ -101,7 +99,6 @@ func (pub *published) addTo(c *counts) {
 	c.failed += pub.failed.Load()
 	c.succeeded += pub.succeeded.Load()
 	c.requeued += pub.requeued.Load()
-	c.retried += pub.retried.Load()
 	c.ended += pub.ended.Load()
 	c.canceledUnstarted += pub.canceledUnstarted.Load()
 	c.started += pub.started.Load()

@@ -47,7 +47,6 @@ type published struct {
 	started           atomic.Uint64
 	canceledUnstarted atomic.Uint64
 	ended             atomic.Uint64
-	retried           atomic.Uint64
 	requeued          atomic.Uint64
 	succeeded         atomic.Uint64
 	failed            atomic.Uint64
@@ -90,7 +89,6 @@ func (w *worker) publishCounts() {
 	store(&pub.started, l.started, &s.started)
 	store(&pub.canceledUnstarted, l.canceledUnstarted, &s.canceledUnstarted)
 	store(&pub.ended, l.ended, &s.ended)
-	store(&pub.retried, l.retried, &s.retried)
 	store(&pub.requeued, l.requeued, &s.requeued)
 	store(&pub.succeeded, l.succeeded, &s.succeeded)
 	store(&pub.failed, l.failed, &s.failed)
